@@ -1,0 +1,346 @@
+"""Digest text to model objects: ``parse_digest``, ``parse_paper`` and ``iter_papers``.
+
+A valid file is parsed by one call of the LALR parser, whose transformer (:class:`Builder`)
+builds the objects as rules are reduced. When that fails and the caller asked for a lenient
+parse, the file is split into blocks at its ``### `` lines and each block is parsed on its own,
+bibtexparser-style: a broken block becomes a :class:`BrokenBlock` and the rest still parses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from lark import Token, Transformer
+from lark.exceptions import UnexpectedInput
+
+from .errors import DigestSyntaxError
+from .grammar import lark_parser
+from .model import BrokenBlock, Digest, Paper, trusted_paper
+from .serializer import looks_bold
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    Source: TypeAlias = "str | os.PathLike[str]"
+
+__all__ = ["Builder", "iter_papers", "parse_digest", "parse_paper"]
+
+_BOM = "\ufeff"
+
+
+class _BadValue(Exception):
+    """A value the grammar's shape allows but Python rejects (2023-02-30), at a token."""
+
+    def __init__(self, message: str, token: Token, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = (token.start_pos or 0) + offset
+
+
+def _optional(value: str) -> str | None:
+    return None if value == "None" else value
+
+
+def _datetime(token: Token, prefix: int) -> dt.datetime:
+    value = token[prefix:-1]
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError as error:
+        raise _BadValue(f"invalid date and time {value!r}: {error}", token, prefix) from None
+
+
+def _categories(value: str) -> tuple[tuple[str, ...], str | None]:
+    if not value:
+        return (), None
+    terms = value.split(", ")
+    if looks_bold(terms[0]):
+        terms[0] = terms[0][2:-2]
+        return tuple(terms), terms[0]
+    return tuple(terms), None
+
+
+def _header(token: Token) -> tuple[str, dt.date]:
+    label, _, date = token[18:-1].rpartition(" on ")
+    try:
+        return label, dt.date.fromisoformat(date)
+    except ValueError as error:
+        offset = len(token) - 1 - len(date)
+        raise _BadValue(f"invalid date {date!r}: {error}", token, offset) from None
+
+
+class Builder(Transformer[Token, object]):
+    """The transformer handed to ``Lark()``: each rule's callback builds a model object.
+
+    Values are sliced out of the line tokens by the length of their fixed starts (which the
+    grammar spells out), so no tree and no per-value token is ever built.
+    """
+
+    def header(self, children: list[Token]) -> tuple[str, dt.date]:
+        """``header: HEADER_LINE`` -> ``(label, date)``."""
+        return _header(children[0])
+
+    def digest(self, children: list[object]) -> tuple[str, dt.date, tuple[Paper, ...]]:
+        """``digest: HEADER_LINE paper*`` -> ``(label, date, papers)``."""
+        header = children[0]
+        assert isinstance(header, Token)
+        label, date = _header(header)
+        papers = tuple(children[1:])
+        return label, date, papers  # type: ignore[return-value]
+
+    def paper(self, c: list[Token]) -> Paper:
+        """``paper: TITLE_LINE ... BLOCK_END`` -> :class:`Paper`."""
+        categories, primary = _categories(c[3][18:-1])
+        authors = c[7][15:-1]
+        return trusted_paper(
+            c[0][4:-1],
+            c[1][16:-1],
+            _optional(c[2][11:-1]),
+            categories,
+            primary,
+            _optional(c[4][19:-2]),
+            _datetime(c[5], 17),
+            _datetime(c[6], 15),
+            tuple(authors.split(", ")) if authors else (),
+            _optional(c[8][15:-1]),
+            _optional(c[9][15:-1]),
+            c[10][15:-1],
+        )
+
+
+def _path_of(source: Source, path: str | os.PathLike[str] | None) -> str | None:
+    if path is not None:
+        return os.fspath(path)
+    return None if isinstance(source, str) else os.fspath(source)
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """A file's text, decoded as strict UTF-8, line endings untouched.
+
+    Bytes that are not UTF-8 raise :class:`DigestSyntaxError` at their line and column.
+    """
+    data = open(path, "rb").read()  # noqa: SIM115 - read whole and closed by refcount
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start].decode("utf-8", errors="replace")
+        line_start = before.rfind("\n") + 1
+        end = data.find(b"\n", error.start)
+        source_line = data[data.rfind(b"\n", 0, error.start) + 1 : None if end < 0 else end]
+        raise DigestSyntaxError(
+            f"not UTF-8: byte 0x{data[error.start]:02x} at byte offset {error.start}"
+            " cannot be decoded",
+            path=path,
+            line=before.count("\n") + 1,
+            column=len(before) - line_start + 1,
+            source_line=source_line.decode("utf-8", errors="replace"),
+        ) from None
+
+
+def normalize(
+    text: str, path: str | None, first_line: int = 1, newline: str | None = None
+) -> tuple[str, str]:
+    """``(text with "\\n" line ends, the file's newline)``.
+
+    The first line decides the newline unless ``newline`` is given (for a block of a file).
+    A file whose first line ends with CRLF must end every line so; in a file whose first line
+    ends with LF, a CR is an ordinary character of a value.
+    """
+    from .diagnostics import at_offset
+
+    if first_line == 1 and text.startswith(_BOM):
+        raise at_offset(
+            text,
+            0,
+            "the file starts with a byte-order mark (U+FEFF): digests are UTF-8 without one",
+            path=path,
+        )
+    if newline is None and "\n" not in text and "\r" in text:
+        raise at_offset(
+            text,
+            text.index("\r"),
+            "the file ends its lines with a lone CR: only LF or CRLF end a line",
+            path=path,
+            first_line=first_line,
+        )
+    if newline is None:
+        first = text.find("\n")
+        newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+    if newline == "\n":
+        return text, newline
+    crlf = text.count("\r\n")
+    if crlf != text.count("\n"):
+        pos = text.find("\n")
+        while pos > 0 and text[pos - 1] == "\r":  # the first LF without its CR
+            pos = text.find("\n", pos + 1)
+        raise at_offset(
+            text,
+            pos,
+            "mixed line endings: this line ends with LF but the file's first line with CRLF",
+            path=path,
+            first_line=first_line,
+        )
+    return text.replace("\r\n", "\n"), newline
+
+
+def _fail(error: Exception, text: str, path: str | None, first_line: int) -> DigestSyntaxError:
+    from .diagnostics import at_offset, from_lark
+
+    if isinstance(error, _BadValue):
+        return at_offset(text, error.pos, error.message, path=path, first_line=first_line)
+    assert isinstance(error, UnexpectedInput)
+    return from_lark(error, text, path=path, first_line=first_line)
+
+
+def _parse(text: str, start: str, path: str | None, first_line: int = 1) -> object:
+    try:
+        return lark_parser().parse(text, start=start)
+    except (UnexpectedInput, _BadValue) as error:
+        raise _fail(error, text, path, first_line) from None
+
+
+def _block_starts(text: str) -> list[int]:
+    """Offsets of the lines that start with ``### ``: where blocks begin."""
+    starts = []
+    pos = 0 if text.startswith("### ") else text.find("\n### ")
+    while pos >= 0:
+        if text[pos] == "\n":
+            pos += 1
+        starts.append(pos)
+        pos = text.find("\n### ", pos)
+    return starts
+
+
+def _lenient(text: str, path: str | None, newline: str) -> Digest:
+    starts = _block_starts(text)
+    header_end = starts[0] if starts else len(text)
+    first_line_end = text.find("\n") + 1 or len(text)
+    papers: list[Paper] = []
+    broken: list[BrokenBlock] = []
+    try:
+        label, date = _parse(text[:header_end], "header", path)  # type: ignore[misc]
+    except DigestSyntaxError as error:
+        # Only what follows a good header line can be set aside as a broken block.
+        label, date = _parse(text[:first_line_end], "header", path)  # type: ignore[misc]
+        broken.append(BrokenBlock(0, text[first_line_end:header_end], error))
+    bounds = [*starts, len(text)]
+    line = text.count("\n", 0, header_end) + 1
+    for begin, end in zip(bounds, bounds[1:]):
+        block = text[begin:end]
+        try:
+            paper = _parse(block, "paper", path, line)
+        except DigestSyntaxError as error:
+            broken.append(BrokenBlock(len(papers), block, error))
+        else:
+            assert isinstance(paper, Paper)
+            papers.append(paper)
+        line += block.count("\n")
+    return Digest(label, date, tuple(papers), newline, tuple(broken))
+
+
+def parse_digest(
+    source: Source,
+    *,
+    strict: bool = True,
+    path: str | os.PathLike[str] | None = None,
+) -> Digest:
+    """Parse a digest from its text (a ``str``) or from a file (an ``os.PathLike``).
+
+    A file is read as UTF-8 with its line endings kept as they are. With ``strict=True`` the
+    first syntax error raises :class:`DigestSyntaxError`; with ``strict=False`` every block
+    that does not parse is kept verbatim in ``Digest.broken`` (with its error) and the others
+    are parsed, so all problems of a file show in one run. Only a broken header line, or text
+    that is not UTF-8, still raises. ``path`` names a text's origin in error messages.
+
+    >>> from pathlib import Path
+    >>> from arxiv_digest import parse_digest
+    >>> digest = parse_digest(Path("tests/corpus/cs.CV/2023/03/20230311.md"))
+    >>> digest.category, digest.date.isoformat(), len(digest.papers)
+    ('cs.CV', '2023-03-11', 19)
+    >>> paper = digest.papers[0]
+    >>> paper.arxiv_id, paper.published.isoformat(), paper.primary_category
+    ('2303.06250', '2023-03-11T00:11:30+00:00', 'cs.CV')
+    """
+    name = _path_of(source, path)
+    text = source if isinstance(source, str) else read_text(source)
+    text, newline = normalize(text, name)
+    try:
+        label, date, papers = lark_parser().parse(text, start="digest")  # type: ignore[misc]
+    except (UnexpectedInput, _BadValue) as error:
+        if strict:
+            raise _fail(error, text, name, 1) from None
+        return _lenient(text, name, newline)
+    return Digest(label, date, papers, newline)
+
+
+def parse_paper(text: str, *, path: str | os.PathLike[str] | None = None) -> Paper:
+    """Parse one paper block: its title line, ten field lines and three empty lines.
+
+    >>> from arxiv_digest import parse_paper
+    >>> from pathlib import Path
+    >>> text = Path("tests/corpus/cs.CV/2023/03/20230311.md").read_text(encoding="utf-8")
+    >>> block = text[text.index("### ") : text.index("### ", 50)]
+    >>> parse_paper(block).title
+    'ReBound: An Open-Source 3D Bounding Box Annotation Tool for Active Learning'
+    """
+    name = None if path is None else os.fspath(path)
+    text, _ = normalize(text, name)
+    paper = _parse(text, "paper", name)
+    assert isinstance(paper, Paper)
+    return paper
+
+
+def iter_papers(path: str | os.PathLike[str]) -> Iterator[Paper]:
+    """Yield the papers of a digest file one block at a time, without reading it whole.
+
+    Memory is bounded by the largest block. The header is checked first; a broken block
+    raises :class:`DigestSyntaxError` after the papers before it have been yielded.
+
+    >>> from arxiv_digest import iter_papers
+    >>> papers = iter_papers("tests/corpus/cs.CV/2023/03/20230311.md")
+    >>> next(papers).arxiv_id
+    '2303.06250'
+    """
+    name = os.fspath(path)
+    newline: str | None = None
+    with open(path, "rb") as file:
+        block: list[bytes] = []
+        block_line = line_number = 1
+        for line_number, raw in enumerate(file, 1):  # binary lines end at b"\n" only
+            if block and raw.startswith(b"### "):
+                paper = _parse_raw_block(block, block_line, name, newline)
+                if paper is not None:
+                    yield paper
+                block, block_line = [], line_number
+            if newline is None:
+                newline = "\r\n" if raw.endswith(b"\r\n") else "\n"
+            block.append(raw)
+        paper = _parse_raw_block(block, block_line, name, newline)
+        if paper is not None:
+            yield paper
+
+
+def _parse_raw_block(
+    block: list[bytes], first_line: int, path: str, newline: str | None
+) -> Paper | None:
+    """Parse one block of ``iter_papers``: the header region (``None``) or a paper."""
+    data = b"".join(block)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start].decode("utf-8", errors="replace")
+        raise DigestSyntaxError(
+            f"not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded",
+            path=path,
+            line=first_line + before.count("\n"),
+            column=len(before) - (before.rfind("\n") + 1) + 1,
+        ) from None
+    text, _ = normalize(text, path, first_line, newline)
+    if first_line == 1:
+        _parse(text, "header", path)
+        return None
+    paper = _parse(text, "paper", path, first_line)
+    assert isinstance(paper, Paper)
+    return paper

@@ -1,0 +1,154 @@
+"""Model objects back to digest text, byte for byte as the generator wrote it.
+
+Each ``*_line`` function writes one line of a paper block (continuation lines included) and is
+the one place that knows its layout; the model's validators use them too, to check a value
+against the grammar exactly as it will be written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Digest, Paper
+
+__all__ = ["serialize_digest", "serialize_paper"]
+
+#: Three empty lines close every paper block.
+BLOCK_END = "\n\n\n"
+
+
+def header_line(category: str, date: dt.date) -> str:
+    """``# Arxiv Papers in cs.CV on 2023-03-11`` and its newline."""
+    return f"# Arxiv Papers in {category} on {date.isoformat()}\n"
+
+
+def title_line(title: str) -> str:
+    """``### <title>``."""
+    return f"### {title}\n"
+
+
+def arxiv_id_line(entry_id: str) -> str:
+    """``- **Arxiv ID**: <entry URL>``."""
+    return f"- **Arxiv ID**: {entry_id}\n"
+
+
+def doi_line(doi: str | None) -> str:
+    """``- **DOI**: <doi or None>``."""
+    return f"- **DOI**: {doi}\n"
+
+
+def looks_bold(term: str) -> bool:
+    """Whether a first category term reads as bold, that is, as the primary category.
+
+    >>> looks_bold("**cs.CV**"), looks_bold("cs.CV"), looks_bold("***")
+    (True, False, False)
+    """
+    return len(term) >= 4 and term.startswith("**") and term.endswith("**")
+
+
+def categories_line(categories: tuple[str, ...], primary: str | None) -> str:
+    """``- **Categories**: **<primary>**, <term>, ...``: the first term bold when primary."""
+    if primary is not None and categories:
+        categories = (f"**{categories[0]}**", *categories[1:])
+    return f"- **Categories**: {', '.join(categories)}\n"
+
+
+def links_line(pdf_url: str | None) -> str:
+    """``- **Links**: [PDF](<url or None>)``."""
+    return f"- **Links**: [PDF]({pdf_url})\n"
+
+
+def published_line(published: dt.datetime) -> str:
+    """``- **Published**: 2023-03-11 00:11:30+00:00``: Python's ``str()`` of the datetime."""
+    return f"- **Published**: {published}\n"
+
+
+def updated_line(updated: dt.datetime) -> str:
+    """``- **Updated**: 2023-03-11 00:11:30+00:00``."""
+    return f"- **Updated**: {updated}\n"
+
+
+def authors_line(authors: tuple[str, ...]) -> str:
+    """``- **Authors**: <name>, <name>, ...``."""
+    return f"- **Authors**: {', '.join(authors)}\n"
+
+
+def comment_line(comment: str | None) -> str:
+    """``- **Comment**: <text or None>``."""
+    return f"- **Comment**: {comment}\n"
+
+
+def journal_line(journal_ref: str | None) -> str:
+    """``- **Journal**: <text or None>``."""
+    return f"- **Journal**: {journal_ref}\n"
+
+
+def summary_line(summary: str) -> str:
+    """``- **Summary**: <abstract>``."""
+    return f"- **Summary**: {summary}\n"
+
+
+def serialize_paper(paper: Paper) -> str:
+    """One paper block: the title line, the ten field lines and three empty lines.
+
+    Always ``"\\n"`` line endings; :func:`serialize_digest` applies a digest's own.
+
+    >>> from arxiv_digest import parse_paper, serialize_paper
+    >>> block = (
+    ...     "### A title\\n- **Arxiv ID**: http://arxiv.org/abs/2303.06250v1\\n- **DOI**: None\\n"
+    ...     "- **Categories**: **cs.CV**, cs.LG\\n"
+    ...     "- **Links**: [PDF](http://arxiv.org/pdf/2303.06250v1)\\n"
+    ...     "- **Published**: 2023-03-11 00:11:30+00:00\\n"
+    ...     "- **Updated**: 2023-03-11 00:11:30+00:00\\n- **Authors**: A. Author, B. Author\\n"
+    ...     "- **Comment**: 9 pages,\\n  3 figures\\n- **Journal**: None\\n- **Summary**: We ...\\n\\n\\n\\n"
+    ... )
+    >>> serialize_paper(parse_paper(block)) == block
+    True
+    """
+    return "".join(
+        (
+            title_line(paper.title),
+            arxiv_id_line(paper.entry_id),
+            doi_line(paper.doi),
+            categories_line(paper.categories, paper.primary_category),
+            links_line(paper.pdf_url),
+            published_line(paper.published),
+            updated_line(paper.updated),
+            authors_line(paper.authors),
+            comment_line(paper.comment),
+            journal_line(paper.journal_ref),
+            summary_line(paper.summary),
+            BLOCK_END,
+        )
+    )
+
+
+def serialize_digest(digest: Digest) -> str:
+    """The digest's text: exactly the text it was parsed from, line endings included.
+
+    Broken blocks kept by a lenient parse are written back verbatim, in their places.
+
+    >>> import datetime as dt
+    >>> from arxiv_digest import Digest, parse_digest, serialize_digest
+    >>> text = "# Arxiv Papers in cs.CV on 2023-03-11\\r\\n"
+    >>> serialize_digest(parse_digest(text)) == text
+    True
+    """
+    parts = [header_line(digest.category, digest.date)]
+    if digest.broken:
+        broken = iter(digest.broken)
+        block = next(broken, None)
+        for index, paper in enumerate(digest.papers):
+            while block is not None and block.index == index:
+                parts.append(block.text)
+                block = next(broken, None)
+            parts.append(serialize_paper(paper))
+        while block is not None:
+            parts.append(block.text)
+            block = next(broken, None)
+    else:
+        parts.extend(map(serialize_paper, digest.papers))
+    text = "".join(parts)
+    return text if digest.newline == "\n" else text.replace("\n", digest.newline)
