@@ -17,7 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from .errors import DigestSyntaxError
 from .grammar import lark_parser
 
-__all__ = ["from_lark", "at_offset", "LINES"]
+__all__ = ["LINES", "at_offset", "from_lark"]
 
 #: terminal -> (what a person calls it, its literal start, what it looks like)
 LINES: dict[str, tuple[str, str, str]] = {
@@ -55,6 +55,7 @@ LINES: dict[str, tuple[str, str, str]] = {
     "SUMMARY_LINE": ("Summary line", "- **Summary**: ", "- **Summary**: <abstract>"),
     "BLOCK_END": ("three empty lines after the summary", "", ""),
     "$END": ("end of the file", "", ""),
+    "<END-OF-FILE>": ("end of the file", "", ""),
 }
 
 
@@ -108,6 +109,8 @@ def at_offset(
 
 def _viable_prefix(terminal: str, text: str, pos: int) -> int:
     """How many characters from ``pos`` still begin some string the terminal matches."""
+    if terminal not in LINES or terminal.startswith(("$", "<")):
+        return 0
     pattern = regex.compile(lark_parser().get_terminal(terminal).pattern.to_regexp())
     # Failures are on the terminal's first line, or at most in the three lines of BLOCK_END.
     limit = pos
@@ -154,7 +157,7 @@ def from_lark(
             text, len(text), message, path=path, first_line=first_line, expected=expected
         )
     assert isinstance(error, UnexpectedCharacters)
-    pos = error.pos_in_stream
+    pos = error.pos_in_stream or 0
     allowed = sorted(error.allowed)
     expected = _expected_names(allowed)
     best, reach = allowed[0], -1

@@ -39,13 +39,14 @@ def _check_line(name: str, terminal: str, line: str, value: object, wraps: bool)
     """Check that ``line``, the way the serializer writes the field, is what the grammar reads."""
     if terminal_pattern(terminal).fullmatch(line):
         return
-    if isinstance(value, str) and "\n" in value and not wraps:
-        reason = "a newline: this field is one line in a digest"
-    elif isinstance(value, str) and "\n" in value:
-        reason = "a newline not followed by two spaces: a value goes on only on continuation lines"
+    text = "".join(value) if isinstance(value, tuple) else value
+    if isinstance(text, str) and "\n" in text and not wraps:
+        reason = "a newline (it is one line in a digest)"
+    elif isinstance(text, str) and "\n" in text:
+        reason = "a newline not followed by two spaces (a value goes on only on continuation lines)"
     else:
-        reason = "a value the grammar does not accept"
-    raise ValueError(f"{name} cannot be written to a digest, it holds {reason}: {value!r}")
+        reason = "this value (the grammar does not accept it)"
+    raise ValueError(f"{name} cannot hold {reason}: {value!r}")
 
 
 def _check_terms(name: str, terms: tuple[str, ...], what: str) -> None:
@@ -98,18 +99,34 @@ def _validate_paper(paper: Paper) -> None:
     line = serializer.categories_line(paper.categories, paper.primary_category)
     _check_line("Paper.categories", "CATEGORIES_LINE", line, paper.categories, True)
     _check_optional("Paper.pdf_url", paper.pdf_url)
-    _check_line("Paper.pdf_url", "LINKS_LINE", serializer.links_line(paper.pdf_url), paper.pdf_url, False)
+    _check_line(
+        "Paper.pdf_url", "LINKS_LINE", serializer.links_line(paper.pdf_url), paper.pdf_url, False
+    )
     _check_datetime("Paper.published", paper.published)
     _check_datetime("Paper.updated", paper.updated)
     _check_terms("Paper.authors", paper.authors, "authors")
-    _check_line("Paper.authors", "AUTHORS_LINE", serializer.authors_line(paper.authors), paper.authors, False)
+    _check_line(
+        "Paper.authors",
+        "AUTHORS_LINE",
+        serializer.authors_line(paper.authors),
+        paper.authors,
+        False,
+    )
     _check_optional("Paper.comment", paper.comment)
-    _check_line("Paper.comment", "COMMENT_LINE", serializer.comment_line(paper.comment), paper.comment, True)
+    _check_line(
+        "Paper.comment", "COMMENT_LINE", serializer.comment_line(paper.comment), paper.comment, True
+    )
     _check_optional("Paper.journal_ref", paper.journal_ref)
     line = serializer.journal_line(paper.journal_ref)
     _check_line("Paper.journal_ref", "JOURNAL_LINE", line, paper.journal_ref, True)
     _check_type("Paper.summary", paper.summary, str)
-    _check_line("Paper.summary", "SUMMARY_LINE", serializer.summary_line(paper.summary), paper.summary, False)
+    _check_line(
+        "Paper.summary",
+        "SUMMARY_LINE",
+        serializer.summary_line(paper.summary),
+        paper.summary,
+        False,
+    )
 
 
 @attrs.frozen
@@ -134,7 +151,7 @@ class Paper:
     >>> attrs.evolve(paper, title="Bad\\ntitle")
     Traceback (most recent call last):
     ...
-    ValueError: Paper.title cannot be written to a digest, it holds a newline: this field is one line in a digest: 'Bad\\ntitle'
+    ValueError: Paper.title cannot hold a newline (it is one line in a digest): 'Bad\\ntitle'
     """
 
     title: str
@@ -205,7 +222,7 @@ class BrokenBlock:
     >>> digest = parse_digest(text, strict=False)
     >>> block = digest.broken[0]
     >>> block.index, block.line, block.error.message
-    (0, 2, 'expected the Arxiv ID line, found the DOI line')
+    (0, 3, 'expected the Arxiv ID line, found the DOI line')
     """
 
     index: int = attrs.field(validator=attrs.validators.instance_of(int))
@@ -228,7 +245,9 @@ def _validate_digest(digest: Digest) -> None:
     _check_type("Digest.date", digest.date, dt.date)
     if isinstance(digest.date, dt.datetime):
         raise TypeError(f"Digest.date must be a date, not a datetime: {digest.date!r}")
-    if not terminal_pattern("HEADER_LINE").fullmatch(serializer.header_line(digest.category, digest.date)):
+    if not terminal_pattern("HEADER_LINE").fullmatch(
+        serializer.header_line(digest.category, digest.date)
+    ):
         raise ValueError(
             f"Digest.category cannot hold a newline: the header is one line: {digest.category!r}"
         )
@@ -290,4 +309,3 @@ def _example() -> Paper:
         journal_ref=None,
         summary="In recent years ...",
     )
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from lark import Token, Transformer
 from lark.exceptions import UnexpectedInput
@@ -121,7 +121,8 @@ def read_text(path: str | os.PathLike[str]) -> str:
 
     Bytes that are not UTF-8 raise :class:`DigestSyntaxError` at their line and column.
     """
-    data = open(path, "rb").read()  # noqa: SIM115 - read whole and closed by refcount
+    with open(path, "rb") as file:
+        data = file.read()
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -220,11 +221,12 @@ def _lenient(text: str, path: str | None, newline: str) -> Digest:
     papers: list[Paper] = []
     broken: list[BrokenBlock] = []
     try:
-        label, date = _parse(text[:header_end], "header", path)  # type: ignore[misc]
+        header = _parse(text[:header_end], "header", path)
     except DigestSyntaxError as error:
         # Only what follows a good header line can be set aside as a broken block.
-        label, date = _parse(text[:first_line_end], "header", path)  # type: ignore[misc]
+        header = _parse(text[:first_line_end], "header", path)
         broken.append(BrokenBlock(0, text[first_line_end:header_end], error))
+    label, date = cast("tuple[str, dt.date]", header)
     bounds = [*starts, len(text)]
     line = text.count("\n", 0, header_end) + 1
     for begin, end in zip(bounds, bounds[1:]):
@@ -258,7 +260,7 @@ def parse_digest(
     >>> from arxiv_digest import parse_digest
     >>> digest = parse_digest(Path("tests/corpus/cs.CV/2023/03/20230311.md"))
     >>> digest.category, digest.date.isoformat(), len(digest.papers)
-    ('cs.CV', '2023-03-11', 19)
+    ('cs.CV', '2023-03-11', 45)
     >>> paper = digest.papers[0]
     >>> paper.arxiv_id, paper.published.isoformat(), paper.primary_category
     ('2303.06250', '2023-03-11T00:11:30+00:00', 'cs.CV')
@@ -267,16 +269,20 @@ def parse_digest(
     text = source if isinstance(source, str) else read_text(source)
     text, newline = normalize(text, name)
     try:
-        label, date, papers = lark_parser().parse(text, start="digest")  # type: ignore[misc]
+        result = lark_parser().parse(text, start="digest")
     except (UnexpectedInput, _BadValue) as error:
         if strict:
             raise _fail(error, text, name, 1) from None
         return _lenient(text, name, newline)
+    label, date, papers = cast("tuple[str, dt.date, tuple[Paper, ...]]", result)
     return Digest(label, date, papers, newline)
 
 
 def parse_paper(text: str, *, path: str | os.PathLike[str] | None = None) -> Paper:
     """Parse one paper block: its title line, ten field lines and three empty lines.
+
+    Like :func:`serialize_paper`, this knows only ``"\\n"`` line endings: a CR is part of a
+    value (a block has no header line to tell a CRLF file by).
 
     >>> from arxiv_digest import parse_paper
     >>> from pathlib import Path
@@ -286,7 +292,6 @@ def parse_paper(text: str, *, path: str | os.PathLike[str] | None = None) -> Pap
     'ReBound: An Open-Source 3D Bounding Box Annotation Tool for Active Learning'
     """
     name = None if path is None else os.fspath(path)
-    text, _ = normalize(text, name)
     paper = _parse(text, "paper", name)
     assert isinstance(paper, Paper)
     return paper

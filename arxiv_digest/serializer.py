@@ -102,7 +102,8 @@ def serialize_paper(paper: Paper) -> str:
     ...     "- **Links**: [PDF](http://arxiv.org/pdf/2303.06250v1)\\n"
     ...     "- **Published**: 2023-03-11 00:11:30+00:00\\n"
     ...     "- **Updated**: 2023-03-11 00:11:30+00:00\\n- **Authors**: A. Author, B. Author\\n"
-    ...     "- **Comment**: 9 pages,\\n  3 figures\\n- **Journal**: None\\n- **Summary**: We ...\\n\\n\\n\\n"
+    ...     "- **Comment**: 9 pages,\\n  3 figures\\n- **Journal**: None\\n"
+    ...     "- **Summary**: We ...\\n\\n\\n\\n"
     ... )
     >>> serialize_paper(parse_paper(block)) == block
     True

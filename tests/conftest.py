@@ -1,0 +1,29 @@
+"""Shared fixtures: the real corpus, and hypothesis profiles.
+
+Profiles: ``ci`` (the default: a modest budget for every test run) and ``fuzz`` (a long run:
+``HYPOTHESIS_PROFILE=fuzz pytest tests/test_properties.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+
+CORPUS = Path(__file__).parent / "corpus"
+CORPUS_FILES = sorted(p for p in CORPUS.rglob("*.md") if p.name != "README.md")
+
+settings.register_profile(
+    "ci",
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=20_000,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
