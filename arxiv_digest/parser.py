@@ -149,17 +149,15 @@ def normalize(
     A file whose first line ends with CRLF must end every line so; in a file whose first line
     ends with LF, a CR is an ordinary character of a value.
     """
-    from .diagnostics import at_offset
-
     if first_line == 1 and text.startswith(_BOM):
-        raise at_offset(
+        raise _error_at(
             text,
             0,
             "the file starts with a byte-order mark (U+FEFF): digests are UTF-8 without one",
             path=path,
         )
     if newline is None and "\n" not in text and "\r" in text:
-        raise at_offset(
+        raise _error_at(
             text,
             text.index("\r"),
             "the file ends its lines with a lone CR: only LF or CRLF end a line",
@@ -176,7 +174,7 @@ def normalize(
         pos = text.find("\n")
         while pos > 0 and text[pos - 1] == "\r":  # the first LF without its CR
             pos = text.find("\n", pos + 1)
-        raise at_offset(
+        raise _error_at(
             text,
             pos,
             "mixed line endings: this line ends with LF but the file's first line with CRLF",
@@ -186,11 +184,19 @@ def normalize(
     return text.replace("\r\n", "\n"), newline
 
 
+def _error_at(
+    text: str, pos: int, message: str, *, path: str | None, first_line: int = 1
+) -> DigestSyntaxError:
+    from .diagnostics import at_offset  # only on errors: it imports the regex package
+
+    return at_offset(text, pos, message, path=path, first_line=first_line)
+
+
 def _fail(error: Exception, text: str, path: str | None, first_line: int) -> DigestSyntaxError:
-    from .diagnostics import at_offset, from_lark
+    from .diagnostics import from_lark
 
     if isinstance(error, _BadValue):
-        return at_offset(text, error.pos, error.message, path=path, first_line=first_line)
+        return _error_at(text, error.pos, error.message, path=path, first_line=first_line)
     assert isinstance(error, UnexpectedInput)
     return from_lark(error, text, path=path, first_line=first_line)
 

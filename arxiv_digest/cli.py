@@ -1,0 +1,393 @@
+"""The ``arxiv-digest`` command: ``check``, ``to-json`` and ``from-json``.
+
+Only click and the parser are imported at start; JSON, progress bars and process pools are
+imported by the subcommands that use them, so that ``arxiv-digest check`` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePosixPath
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
+
+import click
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .checks import Finding
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
+
+
+def _bug_guard(command: F) -> F:
+    """Report an unexpected exception as a bug, in one line, instead of a traceback."""
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _terminate_on_sigterm()
+        try:
+            return command(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("arxiv-digest: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_ERROR)
+        except Exception as error:
+            click.echo(
+                f"arxiv-digest: internal error (this is a bug in arxiv-digest; please report"
+                f" it with the command you ran): {type(error).__name__}: {error}",
+                err=True,
+            )
+            sys.exit(EXIT_BUG)
+
+    return guarded  # type: ignore[return-value]
+
+
+def _terminate_on_sigterm() -> None:
+    """Turn SIGTERM into an exception, so temporary files are removed on the way out."""
+
+    def stop(signum: int, frame: object) -> NoReturn:
+        raise SystemExit(128 + signum)
+
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, stop)
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="""\b
+Examples:
+  arxiv-digest check cs.CV/2023/03/20230311.md
+  arxiv-digest check cs.CV --format github
+  arxiv-digest to-json cs.CV -o cs.CV.jsonl
+  arxiv-digest to-json cs.CV --flat -o papers.jsonl
+  arxiv-digest from-json cs.CV.jsonl -o rebuilt/
+""",
+)
+@click.version_option(__version__, "-V", "--version", prog_name="arxiv-digest")
+def main() -> None:
+    """Check daily arXiv digest Markdown files and convert archives to JSON and back."""
+
+
+# --------------------------------------------------------------------------- check
+
+
+def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...]:
+    from .checks import RULES
+
+    codes = tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
+    for code in codes:
+        if not any(rule.startswith(code) for rule in RULES):
+            raise click.BadParameter(f"no rule code starts with {code!r}", param_hint=option)
+    return codes
+
+
+def _github_escape(text: str, *, property_value: bool = False) -> str:
+    """Escape as the GitHub Actions toolkit does (``escapeData`` / ``escapeProperty``)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if property_value:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _finding_line(finding: Finding, output_format: str) -> str:
+    if output_format == "github":
+        properties = ",".join(
+            f"{key}={_github_escape(str(value), property_value=True)}"
+            for key, value in (
+                ("file", finding.path),
+                ("line", finding.line),
+                ("col", finding.column),
+                ("title", finding.code),
+            )
+        )
+        return f"::error {properties}::{_github_escape(f'{finding.code} {finding.message}')}"
+    return finding.text()
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: path:line:col: CODE message; json: one document; github: Actions annotations.",
+)
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes (or prefixes).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Not these codes (or prefixes).")
+@_bug_guard
+def check(
+    paths: tuple[Path, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> None:
+    """Check digest files for syntax errors and archive rules.
+
+    PATHS are files or directories. A file named on the command line is always checked; in a
+    directory, only files named YYYYMMDD.md are digests (README.md, calendar.md and the like
+    are skipped and counted). Every broken block of a file is reported, not just the first.
+
+    Exit status: 0 clean, 1 findings, 2 usage or I/O error (missing or unreadable file, not
+    UTF-8). Rule codes are listed in docs/cli.md.
+
+    \b
+    Examples:
+      arxiv-digest check cs.CV/2023/03/20230311.md
+      arxiv-digest check cs.CV --ignore AD104
+      arxiv-digest check . --format github --select AD0,AD1
+    """
+    from .checks import check_file
+    from .errors import DigestSyntaxError
+    from .files import find_digests
+
+    selected = _codes(select, "--select")
+    ignored = _codes(ignore, "--ignore")
+    found = find_digests(paths)
+    errors = [f"{p}: no such file or directory" for p in found.missing]
+    findings: list[Finding] = []
+    failing_files = 0
+    for path, _root in found.files:
+        try:
+            file_findings = check_file(path)
+        except DigestSyntaxError as error:  # not UTF-8
+            errors.append(str(error).split("\n")[0])
+            continue
+        except OSError as error:
+            errors.append(f"{path}: cannot read: {error.strerror or error}")
+            continue
+        file_findings = [
+            f
+            for f in file_findings
+            if (not selected or f.code.startswith(selected))
+            and not f.code.startswith(ignored or ("\0",))
+        ]
+        failing_files += bool(file_findings)
+        findings += file_findings
+    checked = len(found.files)
+    if output_format == "json":
+        import json
+
+        document = {
+            "checked": checked,
+            "skipped": len(found.skipped),
+            "errors": errors,
+            "findings": [
+                {
+                    "path": f.path,
+                    "line": f.line,
+                    "column": f.column,
+                    "code": f.code,
+                    "message": f.message,
+                }
+                for f in findings
+            ],
+        }
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        for problem in errors:
+            click.echo(f"arxiv-digest: error: {problem}", err=True)
+        for finding in findings:
+            click.echo(_finding_line(finding, output_format))
+        skipped = f" ({len(found.skipped)} skipped)" if found.skipped else ""
+        files = "file" if checked == 1 else "files"
+        if findings:
+            problems = "problem" if len(findings) == 1 else "problems"
+            click.echo(
+                f"Found {len(findings)} {problems} in {failing_files} of {checked} {files}"
+                f" checked{skipped}."
+            )
+        else:
+            click.echo(f"Checked {checked} {files}{skipped}: no problems found.")
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if findings else EXIT_CLEAN)
+
+
+# --------------------------------------------------------------------------- to-json
+
+
+@main.command("to-json")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", default="-", metavar="OUT", help="Output file; - is stdout.")
+@click.option("--flat", is_flag=True, help="One paper a line, with its digest's path and date.")
+@click.option(
+    "--format",
+    "shape",
+    type=click.Choice(["jsonl", "json"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one item a line; json: one JSON array.",
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: when stderr is a terminal).",
+)
+@_bug_guard
+def to_json(
+    paths: tuple[Path, ...],
+    output: str,
+    flat: bool,
+    shape: str,
+    jobs: int | None,
+    progress: bool | None,
+) -> None:
+    """Convert digests to JSON Lines: one digest a line (lossless), or one paper a line.
+
+    Paths in the output are relative to the directory given. Output order is the sorted
+    paths whatever --jobs is. A broken file is reported as path:line:col: message and left
+    out; the others are converted and the exit status is 1. OUT is written to a temporary
+    file and renamed into place, so an interrupted run leaves the old OUT untouched.
+
+    \b
+    Examples:
+      arxiv-digest to-json cs.CV -o cs.CV.jsonl
+      arxiv-digest to-json cs.CV --flat --jobs 2 -o papers.jsonl
+      arxiv-digest to-json cs.CV/2023 --format json | jq '.[0].papers[0].title'
+    """
+    import time
+
+    from .convert import convert_in_order, relative_path
+    from .files import atomic_output, find_digests
+
+    found = find_digests(paths)
+    for missing in found.missing:
+        click.echo(f"arxiv-digest: error: {missing}: no such file or directory", err=True)
+    if found.missing:
+        sys.exit(EXIT_ERROR)
+    work = [(str(path), relative_path(path, root)) for path, root in found.files]
+    show = sys.stderr.isatty() if progress is None else progress
+    started = time.perf_counter()
+
+    def run(file: IO[bytes]) -> int:
+        bar = None
+        if show:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(work), unit="file", file=sys.stderr, dynamic_ncols=True)
+        array = shape == "json"
+        failed = papers = size = written = 0
+        file.write(b"[\n" if array else b"")
+        try:
+            for batch in convert_in_order(work, flat, array, jobs or os.cpu_count() or 1):
+                for error in batch.errors:
+                    message = f"arxiv-digest: error: {error}"
+                    if bar is not None:
+                        bar.write(message, file=sys.stderr)
+                    else:
+                        click.echo(message, err=True)
+                if batch.items:
+                    file.write(b",\n" if array and written else b"")
+                    batch.write_to(file)
+                    written += batch.items
+                failed += len(batch.errors)
+                papers += batch.papers
+                size += batch.size
+                if bar is not None:
+                    rate = size / 1e6 / max(time.perf_counter() - started, 1e-9)
+                    bar.set_postfix_str(f"{papers} papers, {rate:.1f} MB/s", refresh=False)
+                    bar.update(batch.files)
+            if array:
+                file.write(b"\n]\n" if written else b"]\n")
+        finally:
+            if bar is not None:
+                bar.close()
+        return failed
+
+    if output == "-":
+        failures = run(sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+        with atomic_output(output) as file:
+            failures = run(file)
+    sys.exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
+
+
+# --------------------------------------------------------------------------- from-json
+
+
+def _safe_target(directory: Path, relative: str) -> Path:
+    parts = PurePosixPath(relative).parts
+    if not parts or relative.startswith("/") or ".." in parts or "\\" in relative:
+        raise ValueError(f"path {relative!r} must be relative and stay inside the output directory")
+    return directory.joinpath(*parts)
+
+
+@main.command("from-json")
+@click.argument("source", type=click.File("rb"))
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to rebuild the files in.",
+)
+@click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
+@_bug_guard
+def from_json(source: IO[bytes], directory: Path, force: bool) -> None:
+    """Rebuild digest Markdown files from to-json's default JSON Lines (SOURCE; - is stdin).
+
+    Each file is written atomically. An existing file with the same content is left alone; a
+    different one is kept unless --force. A malformed line is reported with its line number
+    and nothing is written for it; the exit status is then 1.
+
+    \b
+    Examples:
+      arxiv-digest from-json cs.CV.jsonl -o rebuilt/
+      arxiv-digest to-json cs.CV | arxiv-digest from-json - -o copy/
+    """
+    import orjson
+
+    from .files import write_atomic
+    from .jsondata import digest_from_dict
+    from .serializer import serialize_digest
+
+    name = getattr(source, "name", "<stdin>")
+    problems = 0
+    for number, line in enumerate(source, 1):
+        if not line.strip():
+            continue
+        try:
+            relative, digest = digest_from_dict(orjson.loads(line))
+            target = _safe_target(directory, relative)
+        except (orjson.JSONDecodeError, ValueError, TypeError) as error:
+            click.echo(f"arxiv-digest: error: {name}:{number}: {error}", err=True)
+            problems += 1
+            continue
+        data = serialize_digest(digest).encode("utf-8")
+        if target.exists():
+            if target.read_bytes() == data:
+                continue
+            if not force:
+                click.echo(
+                    f"arxiv-digest: error: {target}: exists and differs; not overwritten"
+                    " (use --force)",
+                    err=True,
+                )
+                problems += 1
+                continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, data)
+    sys.exit(EXIT_FINDINGS if problems else EXIT_CLEAN)
+
+
+def run(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the console script and of ``python -m arxiv_digest``."""
+    main(args=argv, prog_name="arxiv-digest")

@@ -1,0 +1,146 @@
+"""Digests as JSON: the lossless per-digest shape, the flat per-paper shape, and back.
+
+Field names are the model's (the ``arxiv`` package's ``Result`` names) plus the derived
+``arxiv_id`` and ``version``; dates and datetimes are ISO 8601 strings. The JSON Schemas of
+both shapes ship in ``arxiv_digest/schema/`` (and in ``docs/schema/``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from importlib import resources
+from typing import Any
+
+from .model import Digest, Paper
+
+__all__ = ["digest_from_dict", "digest_to_dict", "flat_rows", "paper_to_dict", "schema"]
+
+
+def paper_to_dict(paper: Paper) -> dict[str, Any]:
+    """A paper as a JSON-ready dict (datetimes stay ``datetime`` for orjson to write).
+
+    >>> from arxiv_digest import parse_digest
+    >>> from pathlib import Path
+    >>> digest = parse_digest(Path("tests/corpus/cs.CV/2023/03/20230311.md"))
+    >>> row = paper_to_dict(digest.papers[0])
+    >>> row["arxiv_id"], row["version"], row["categories"]
+    ('2303.06250', 1, ('cs.CV',))
+    """
+    return {
+        "title": paper.title,
+        "entry_id": paper.entry_id,
+        "doi": paper.doi,
+        "categories": paper.categories,
+        "primary_category": paper.primary_category,
+        "pdf_url": paper.pdf_url,
+        "published": paper.published,
+        "updated": paper.updated,
+        "authors": paper.authors,
+        "comment": paper.comment,
+        "journal_ref": paper.journal_ref,
+        "summary": paper.summary,
+        "arxiv_id": paper.arxiv_id,
+        "version": paper.version,
+    }
+
+
+def digest_to_dict(digest: Digest, path: str) -> dict[str, Any]:
+    """The lossless shape: one digest, its path relative to the archive root, and its papers.
+
+    >>> import datetime as dt
+    >>> digest_to_dict(Digest("cs.CV", dt.date(2023, 3, 11)), "2023/03/20230311.md")["date"]
+    '2023-03-11'
+    """
+    return {
+        "path": path,
+        "category": digest.category,
+        "date": digest.date.isoformat(),
+        "newline": digest.newline,
+        "papers": [paper_to_dict(p) for p in digest.papers],
+    }
+
+
+def flat_rows(digest: Digest, path: str) -> list[dict[str, Any]]:
+    """The flat shape: one row per paper, with its digest's path and date, for data frames.
+
+    >>> import datetime as dt
+    >>> flat_rows(Digest("cs.CV", dt.date(2023, 3, 11)), "x.md")
+    []
+    """
+    date = digest.date.isoformat()
+    return [{"path": path, "date": date, **paper_to_dict(p)} for p in digest.papers]
+
+
+def _datetime(value: Any, name: str) -> dt.datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be an ISO 8601 string, not {value!r}")
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _strings(value: Any, name: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list of strings, not {value!r}")
+    return tuple(value)
+
+
+def paper_from_dict(data: Any) -> Paper:
+    """Rebuild a paper from :func:`paper_to_dict`'s shape (``arxiv_id``/``version`` ignored)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"a paper must be a JSON object, not {data!r}")
+    try:
+        return Paper(
+            title=data["title"],
+            entry_id=data["entry_id"],
+            doi=data["doi"],
+            categories=_strings(data["categories"], "categories"),
+            primary_category=data["primary_category"],
+            pdf_url=data["pdf_url"],
+            published=_datetime(data["published"], "published"),
+            updated=_datetime(data["updated"], "updated"),
+            authors=_strings(data["authors"], "authors"),
+            comment=data["comment"],
+            journal_ref=data["journal_ref"],
+            summary=data["summary"],
+        )
+    except KeyError as missing:
+        raise ValueError(f"a paper is missing the field {missing}") from None
+
+
+def digest_from_dict(data: Any) -> tuple[str, Digest]:
+    """``(path, digest)`` from one line of the default JSON Lines output.
+
+    >>> import datetime as dt
+    >>> digest = Digest("cs.CV", dt.date(2023, 3, 11))
+    >>> digest_from_dict(digest_to_dict(digest, "a.md")) == ("a.md", digest)
+    True
+    """
+    if not isinstance(data, dict):
+        raise ValueError("each line must be a JSON object (a digest)")
+    try:
+        path, papers = data["path"], data["papers"]
+        if not isinstance(path, str) or not isinstance(papers, list):
+            raise ValueError("path must be a string and papers a list")
+        date = dt.date.fromisoformat(data["date"])
+        digest = Digest(
+            data["category"],
+            date,
+            tuple(paper_from_dict(p) for p in papers),
+            data.get("newline", "\n"),
+        )
+    except KeyError as missing:
+        raise ValueError(f"a digest is missing the field {missing}") from None
+    except TypeError as error:
+        raise ValueError(str(error)) from None
+    return path, digest
+
+
+def schema(shape: str) -> dict[str, Any]:
+    """The JSON Schema of ``"digest"`` (the default lines) or ``"flat"`` (``--flat``) output.
+
+    >>> schema("flat")["title"]
+    'arxiv-digest flat paper row'
+    """
+    text = resources.files("arxiv_digest").joinpath(f"schema/{shape}.schema.json").read_text()
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
