@@ -176,7 +176,7 @@ def check(
         ]
         failing_files += bool(file_findings)
         findings += file_findings
-    checked = len(found.files)
+    checked = len(found.files) - (len(errors) - len(found.missing))
     if output_format == "json":
         import json
 
