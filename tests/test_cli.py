@@ -279,7 +279,7 @@ def test_to_json_broken_file_does_not_stop_the_run(tmp_path: Path) -> None:
     shutil.copytree(CORPUS / "cs.CV/2023", archive / "2023")
     broken = archive / "2023/03/20230311.md"
     broken.write_text(TEXT.replace("- **DOI**: None\n", "", 1), encoding="utf-8")
-    code, out, err = run("to-json", str(archive), "-o", str(tmp_path / "out.jsonl"))
+    code, _, err = run("to-json", str(archive), "-o", str(tmp_path / "out.jsonl"))
     assert code == 1
     assert (
         err.strip()
