@@ -397,3 +397,12 @@ def test_pre_commit_hook(tmp_path: Path) -> None:
     assert broken.returncode == 1
     assert "Failed" in broken.stdout
     assert "cs.CV/2023/03/20230311.md:4:1: AD001 expected the DOI line" in broken.stdout
+
+
+def test_docs_carry_the_same_schemas() -> None:
+    for shape in ("digest", "flat"):
+        shipped = ROOT / "arxiv_digest" / "schema" / f"{shape}.schema.json"
+        assert (
+            ROOT / "docs" / "schema" / f"{shape}.schema.json"
+        ).read_bytes() == shipped.read_bytes()
+        jsonschema.Draft202012Validator.check_schema(schema(shape))
