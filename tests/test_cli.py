@@ -406,3 +406,35 @@ def test_docs_carry_the_same_schemas() -> None:
             ROOT / "docs" / "schema" / f"{shape}.schema.json"
         ).read_bytes() == shipped.read_bytes()
         jsonschema.Draft202012Validator.check_schema(schema(shape))
+
+
+def test_a_bug_is_reported_as_one_line_with_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    import arxiv_digest.checks
+
+    def broken(path: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(arxiv_digest.checks, "check_file", broken)
+    code, _, err = run("check", str(REAL))
+    assert code == 3
+    assert err == (
+        "arxiv-digest: internal error (this is a bug in arxiv-digest; please report it with"
+        " the command you ran): RuntimeError: boom\n"
+    )
+
+
+def test_ctrl_c_is_exit_130_and_leaves_no_output(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import arxiv_digest.convert
+
+    def interrupted(*args: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(arxiv_digest.convert, "convert_batch", interrupted)
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+    code, _, err = run("to-json", str(REAL), "--no-progress", "-o", str(out))
+    assert (code, err) == (130, "arxiv-digest: interrupted\n")
+    assert out.read_text() == "previous\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
