@@ -7,6 +7,7 @@ True
 """
 
 from .errors import DigestError, DigestSyntaxError
+from .files import write_digest
 from .model import BrokenBlock, Digest, Paper
 from .parser import iter_papers, parse_digest, parse_paper
 from .serializer import serialize_digest, serialize_paper
@@ -23,6 +24,7 @@ __all__ = [
     "parse_paper",
     "serialize_digest",
     "serialize_paper",
+    "write_digest",
 ]
 
 __version__ = "0.1.0"

@@ -14,11 +14,14 @@ import re
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Digest
 
 import attrs
 
-__all__ = ["DIGEST_NAME", "Found", "atomic_output", "find_digests", "write_atomic"]
+__all__ = ["DIGEST_NAME", "Found", "atomic_output", "find_digests", "write_atomic", "write_digest"]
 
 #: What a digest file is called in an archive.
 DIGEST_NAME = re.compile(r"[0-9]{8}\.md")
@@ -113,3 +116,20 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """
     with atomic_output(path) as file:
         file.write(data)
+
+
+def write_digest(digest: Digest, path: str | os.PathLike[str]) -> None:
+    """Write a digest to ``path`` atomically, byte for byte as :func:`serialize_digest` gives.
+
+    A crash or an interruption leaves the old file, or none, never half a digest.
+
+    >>> import datetime as dt, tempfile, pathlib
+    >>> from arxiv_digest import Digest, parse_digest, write_digest
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "20230311.md"
+    >>> write_digest(Digest("cs.CV", dt.date(2023, 3, 11)), target)
+    >>> parse_digest(target).date
+    datetime.date(2023, 3, 11)
+    """
+    from .serializer import serialize_digest
+
+    write_atomic(path, serialize_digest(digest).encode("utf-8"))
