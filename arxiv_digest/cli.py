@@ -45,7 +45,11 @@ def _bug_guard(command: F) -> F:
             # The reader went away (`| head`): stop quietly, as Unix tools do.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_ERROR)
-        except Exception as error:
+        except OSError as error:  # an output that cannot be written: a directory, a full disk
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"arxiv-digest: error: {where}{error.strerror or error}", err=True)
+            sys.exit(EXIT_ERROR)
+        except Exception as error:  # anything else is a bug: say so, in one line
             click.echo(
                 f"arxiv-digest: internal error (this is a bug in arxiv-digest; please report"
                 f" it with the command you ran): {type(error).__name__}: {error}",

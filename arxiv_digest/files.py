@@ -9,6 +9,7 @@ followed, so a link loop cannot trap the walk.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -83,6 +84,8 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
     b'{}\\n'
     """
     target = Path(path)
+    if target.is_dir():  # fail before the work, and name the path the user gave
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
     )

@@ -122,7 +122,17 @@ def read_text(path: str | os.PathLike[str]) -> str:
     Bytes that are not UTF-8 raise :class:`DigestSyntaxError` at their line and column.
     """
     with open(path, "rb") as file:
-        data = file.read()
+        return decode(file.read(), path)
+
+
+def decode(data: bytes, path: str | os.PathLike[str] | None = None) -> str:
+    """Bytes as strict UTF-8; the first undecodable byte is a located DigestSyntaxError.
+
+    >>> decode(b"# ok\\n\\xff")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    arxiv_digest.errors.DigestSyntaxError: <string>:2:1: not UTF-8: byte 0xff at byte offset 5 ...
+    """
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
