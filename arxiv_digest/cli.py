@@ -286,20 +286,19 @@ def to_json(
 
             bar = tqdm(total=len(work), unit="file", file=sys.stderr, dynamic_ncols=True)
         array = shape == "json"
-        failed = papers = size = written = 0
+        failed = papers = size = 0
         file.write(b"[\n" if array else b"")
         try:
-            for batch in convert_in_order(work, flat, array, jobs or os.cpu_count() or 1):
+            workers = jobs or os.cpu_count() or 1
+            written = 0
+            for batch in convert_in_order(work, flat, array, workers, file):
                 for error in batch.errors:
                     message = f"arxiv-digest: error: {error}"
                     if bar is not None:
                         bar.write(message, file=sys.stderr)
                     else:
                         click.echo(message, err=True)
-                if batch.items:
-                    file.write(b",\n" if array and written else b"")
-                    batch.write_to(file)
-                    written += batch.items
+                written += batch.items
                 failed += len(batch.errors)
                 papers += batch.papers
                 size += batch.size

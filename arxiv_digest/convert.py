@@ -1,9 +1,11 @@
 """Whole archives to JSON, in parallel and in order: the engine of ``arxiv-digest to-json``.
 
-Files are grouped into batches of about a megabyte; each batch is parsed and encoded by one
-worker process and comes back as one block of bytes, so the parent only writes. Batches are
-written in the order of the sorted paths, whatever the number of processes, and only a few
-are in flight at once: memory is bounded by the batch size, not by the archive.
+Files are grouped into batches of about a megabyte. With one process, each file is parsed and
+its JSON streamed straight into the output. With several, each batch is converted by a worker
+process into a spill file, which the parent copies into the output in the order of the sorted
+paths, whatever the number of processes; only a few batches are in flight at once. A file is
+parsed whole before any of its JSON is written, so a broken file leaves nothing behind, and a
+paper is encoded one at a time: memory is bounded by the largest file, not by the archive.
 """
 
 from __future__ import annotations
@@ -26,13 +28,12 @@ BATCH_BYTES = 1 << 20
 
 @attrs.frozen
 class Batch:
-    """Some files converted, ready to write.
+    """Some files converted: how many JSON ``items`` were written, and what failed.
 
-    ``data`` (or the file ``spilled``) holds ``items`` encoded JSON values, separated for the
-    output shape; ``errors`` the ``path:line:col: message`` of each file that failed.
+    ``spilled`` names the file holding the items when a worker process wrote them;
+    ``errors`` holds the ``path:line:col: message`` of each file that was left out.
     """
 
-    data: bytes
     items: int
     files: int
     papers: int
@@ -40,13 +41,11 @@ class Batch:
     errors: tuple[str, ...]
     spilled: str | None = None
 
-    def write_to(self, file: IO[bytes]) -> None:
-        """Write the data into ``file`` (and remove the spill file it was in)."""
+    def copy_to(self, file: IO[bytes]) -> None:
+        """Copy the spilled items into ``file`` and remove the spill file."""
         if self.spilled is None:
-            file.write(self.data)
             return
         with open(self.spilled, "rb") as source:
-            file.flush()
             shutil.copyfileobj(source, file, 1 << 20)
         os.unlink(self.spilled)
 
@@ -64,49 +63,83 @@ def relative_path(path: Path, root: Path) -> str:
 
 
 def convert_batch(
-    batch: list[tuple[str, str]], flat: bool, array: bool, spill: str | None = None
+    batch: list[tuple[str, str]],
+    flat: bool,
+    array: bool,
+    sink: IO[bytes] | None = None,
+    *,
+    first: bool = True,
+    spill: str | None = None,
 ) -> Batch:
-    """Parse and encode ``(path, relative path)`` pairs; a top-level function for pickling.
+    """Parse ``(path, relative path)`` pairs and write their JSON items into ``sink``.
 
-    With ``spill`` (a directory), the encoded data goes to a file there, named in
-    ``Batch.spilled``, instead of travelling back through a pipe: the parent then copies it
-    into the output inside the kernel. Each worker process builds the parser once.
+    Without a sink, the items go to a new file in the directory ``spill``, named in
+    ``Batch.spilled`` (what a worker process does: a top-level function, for pickling).
+    Items are separated for the shape: a newline after each for JSON Lines, ``",\\n"``
+    between them for an array (``first`` says whether nothing was written before).
     """
     import orjson
 
     from .errors import DigestSyntaxError
-    from .jsondata import digest_to_dict, flat_rows
+    from .jsondata import digest_to_dict, paper_to_dict
     from .parser import parse_digest, read_text
 
-    items: list[bytes] = []
-    errors: list[str] = []
-    papers = size = 0
-    for path, relative in batch:
-        try:
-            text = read_text(path)
-            digest = parse_digest(text, path=path)
-        except DigestSyntaxError as error:
-            errors.append(str(error).split("\n")[0])
-            continue
-        except OSError as error:
-            errors.append(f"{path}: cannot read: {error.strerror or error}")
-            continue
-        papers += len(digest.papers)
-        size += len(text) if text.isascii() else len(text.encode("utf-8"))
-        if flat:
-            items.extend(orjson.dumps(row) for row in flat_rows(digest, relative))
-        else:
-            items.append(orjson.dumps(digest_to_dict(digest, relative)))
-    data = b",\n".join(items) if array else b"".join(item + b"\n" for item in items)
     spilled = None
-    if spill is not None:
+    if sink is None:
         import tempfile
 
         descriptor, spilled = tempfile.mkstemp(dir=spill, suffix=".json")
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-        data = b""
-    return Batch(data, len(items), len(batch), papers, size, tuple(errors), spilled)
+        sink = open(descriptor, "wb")  # noqa: SIM115 - closed below, whatever happens
+    items = papers = size = 0
+    errors: list[str] = []
+    write = sink.write
+
+    def start_item() -> None:
+        if array and (items or not first):
+            write(b",\n")
+
+    def end_item() -> None:
+        nonlocal items
+        if not array:
+            write(b"\n")
+        items += 1
+
+    try:
+        for path, relative in batch:
+            try:
+                text = read_text(path)
+                digest = parse_digest(text, path=path)
+            except DigestSyntaxError as error:
+                errors.append(str(error).split("\n")[0])
+                continue
+            except OSError as error:
+                errors.append(f"{path}: cannot read: {error.strerror or error}")
+                continue
+            size += len(text) if text.isascii() else len(text.encode("utf-8"))
+            del text  # the objects are all we need now
+            papers += len(digest.papers)
+            if flat:
+                head = {"path": relative, "date": digest.date.isoformat()}
+                for paper in digest.papers:
+                    start_item()
+                    write(orjson.dumps({**head, **paper_to_dict(paper)}))
+                    end_item()
+            else:
+                # One line per digest, streamed a paper at a time: "papers" is the last key,
+                # so the head of the empty digest, the papers and "]}" make the same bytes.
+                start_item()
+                empty = orjson.dumps(digest_to_dict(attrs.evolve(digest, papers=()), relative))
+                write(empty[:-2])
+                for index, paper in enumerate(digest.papers):
+                    if index:
+                        write(b",")
+                    write(orjson.dumps(paper_to_dict(paper)))
+                write(b"]}")
+                end_item()
+    finally:
+        if spilled is not None:
+            sink.close()
+    return Batch(items, len(batch), papers, size, tuple(errors), spilled)
 
 
 def _batches(jobs: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
@@ -124,30 +157,50 @@ def _batches(jobs: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
 
 
 def convert_in_order(
-    jobs: list[tuple[str, str]], flat: bool, array: bool, workers: int
+    jobs: list[tuple[str, str]], flat: bool, array: bool, workers: int, output: IO[bytes]
 ) -> Iterator[Batch]:
-    """Converted batches in the order of ``jobs``, with ``workers`` processes.
+    """Convert ``jobs`` into ``output`` in their order, with ``workers`` processes.
 
+    Yields each batch once its items are in ``output``, for progress and error reports.
+
+    >>> import io
+    >>> out = io.BytesIO()
     >>> jobs = [("tests/corpus/cs.CV/2023/03/20230311.md", "20230311.md")]
-    >>> [(b.items, b.papers, b.errors) for b in convert_in_order(jobs, False, False, 1)]
+    >>> [(b.items, b.papers, b.errors) for b in convert_in_order(jobs, False, False, 1, out)]
     [(1, 45, ())]
+    >>> out.getvalue().count(b"\\n")
+    1
     """
+    written = 0
     if workers <= 1 or len(jobs) <= 1:
         for batch in _batches(jobs):
-            yield convert_batch(batch, flat, array)
+            done = convert_batch(batch, flat, array, output, first=not written)
+            written += done.items
+            yield done
         return
     import tempfile
     from concurrent.futures import Future, ProcessPoolExecutor
 
     executor = ProcessPoolExecutor(max_workers=workers)
     pending: deque[Future[Batch]] = deque()
+
+    def finish(future: Future[Batch]) -> Batch:
+        nonlocal written
+        done = future.result()
+        if array and done.items and written:
+            output.write(b",\n")
+        output.flush()
+        done.copy_to(output)
+        written += done.items
+        return done
+
     with tempfile.TemporaryDirectory(prefix="arxiv-digest-") as spill:
         try:
             for batch in _batches(jobs):
-                pending.append(executor.submit(convert_batch, batch, flat, array, spill))
+                pending.append(executor.submit(convert_batch, batch, flat, array, spill=spill))
                 if len(pending) >= workers * 2:
-                    yield pending.popleft().result()
+                    yield finish(pending.popleft())
             while pending:
-                yield pending.popleft().result()
+                yield finish(pending.popleft())
         finally:
             executor.shutdown(wait=True, cancel_futures=True)

@@ -428,7 +428,7 @@ def test_ctrl_c_is_exit_130_and_leaves_no_output(
 ) -> None:
     import arxiv_digest.convert
 
-    def interrupted(*args: object) -> object:
+    def interrupted(*args: object, **kwargs: object) -> object:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(arxiv_digest.convert, "convert_batch", interrupted)
