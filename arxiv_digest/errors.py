@@ -11,7 +11,7 @@ import os
 __all__ = ["DigestError", "DigestSyntaxError"]
 
 # Characters a terminal would not draw as one cell: shown as a space in the caret snippet.
-_SHOWN_AS_SPACE = frozenset("\t\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_SHOWN_AS_SPACE = frozenset("\t\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\ufeff")
 
 
 class DigestError(Exception):
