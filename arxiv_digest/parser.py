@@ -288,10 +288,17 @@ def parse_digest(
         result = lark_parser().parse(text, start="digest")
     except (UnexpectedInput, _BadValue) as error:
         if strict:
-            raise _fail(error, text, name, 1) from None
+            failure = _fail(error, text, name, 1)
+            if isinstance(source, str) and _looks_like_a_path(source):
+                failure.message += " (a str is the text itself: to read a file, pass a Path)"
+            raise failure from None
         return _lenient(text, name, newline)
     label, date, papers = cast("tuple[str, dt.date, tuple[Paper, ...]]", result)
     return Digest(label, date, papers, newline)
+
+
+def _looks_like_a_path(text: str) -> bool:
+    return len(text) < 4096 and "\n" not in text and os.path.isfile(text)
 
 
 def parse_paper(text: str, *, path: str | os.PathLike[str] | None = None) -> Paper:
