@@ -32,6 +32,9 @@ class Batch:
 
     ``spilled`` names the file holding the items when a worker process wrote them;
     ``errors`` holds the ``path:line:col: message`` of each file that was left out.
+
+    >>> Batch(items=1, files=1, papers=45, size=86_000, errors=()).spilled is None
+    True
     """
 
     items: int
@@ -42,7 +45,16 @@ class Batch:
     spilled: str | None = None
 
     def copy_to(self, file: IO[bytes]) -> None:
-        """Copy the spilled items into ``file`` and remove the spill file."""
+        """Copy the spilled items into ``file`` and remove the spill file.
+
+        >>> import io, os, tempfile
+        >>> descriptor, name = tempfile.mkstemp()
+        >>> _ = os.write(descriptor, b"{}\\n"); os.close(descriptor)
+        >>> out = io.BytesIO()
+        >>> Batch(1, 1, 0, 3, (), spilled=name).copy_to(out)
+        >>> out.getvalue(), os.path.exists(name)
+        (b'{}\\n', False)
+        """
         if self.spilled is None:
             return
         with open(self.spilled, "rb") as source:
@@ -77,6 +89,13 @@ def convert_batch(
     ``Batch.spilled`` (what a worker process does: a top-level function, for pickling).
     Items are separated for the shape: a newline after each for JSON Lines, ``",\\n"``
     between them for an array (``first`` says whether nothing was written before).
+
+    >>> import io
+    >>> sink = io.BytesIO()
+    >>> convert_batch([("tests/corpus/cs.CV/2023/03/20230311.md", "a.md")], True, False, sink).items
+    45
+    >>> sink.getvalue().count(b"\\n")
+    45
     """
     import orjson
 

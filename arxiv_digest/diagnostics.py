@@ -94,7 +94,11 @@ def at_offset(
     first_line: int = 1,
     expected: tuple[str, ...] = (),
 ) -> DigestSyntaxError:
-    """A syntax error at character offset ``pos`` of ``text`` (which starts at ``first_line``)."""
+    """A syntax error at character offset ``pos`` of ``text`` (which starts at ``first_line``).
+
+    >>> at_offset("# header\\n### title\\n", 13, "bad title", path=None).location
+    '<string>:2:5'
+    """
     pos = max(0, min(pos, len(text)))
     start, end = _line_bounds(text, pos)
     return DigestSyntaxError(
@@ -143,7 +147,15 @@ def from_lark(
     path: str | os.PathLike[str] | None,
     first_line: int = 1,
 ) -> DigestSyntaxError:
-    """Translate a Lark exception raised while parsing ``text`` into a DigestSyntaxError."""
+    """Translate a Lark exception raised while parsing ``text`` into a DigestSyntaxError.
+
+    >>> text = "# Arxiv Papers in cs.CV on 2023-03-11\\nstray\\n"
+    >>> try:
+    ...     lark_parser().parse(text, start="digest")
+    ... except UnexpectedInput as error:
+    ...     print(from_lark(error, text, path="a.md").location)
+    a.md:2:1
+    """
     if isinstance(error, UnexpectedToken) and error.token.type != "$END":
         # The contextual lexer found a line that is valid somewhere, just not here.
         expected = _expected_names(error.expected)

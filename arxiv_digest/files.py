@@ -34,6 +34,9 @@ class Found:
 
     ``files`` are ``(path, root)`` pairs, sorted; ``root`` is the directory given on the
     command line (or the file's own directory), for paths relative to it.
+
+    >>> find_digests(["tests/corpus", "nope.md"]).missing
+    (PosixPath('nope.md'),)
     """
 
     files: tuple[tuple[Path, Path], ...]

@@ -76,14 +76,25 @@ class Builder(Transformer[Token, object]):
 
     Values are sliced out of the line tokens by the length of their fixed starts (which the
     grammar spells out), so no tree and no per-value token is ever built.
+
+    >>> Builder().header([Token("HEADER_LINE", "# Arxiv Papers in cs.CV on 2023-03-11\\n")])
+    ('cs.CV', datetime.date(2023, 3, 11))
     """
 
     def header(self, children: list[Token]) -> tuple[str, dt.date]:
-        """``header: HEADER_LINE`` -> ``(label, date)``."""
+        """``header: HEADER_LINE`` -> ``(label, date)``.
+
+        >>> Builder().header([Token("HEADER_LINE", "# Arxiv Papers in x on 2001-02-03\\n")])[1]
+        datetime.date(2001, 2, 3)
+        """
         return _header(children[0])
 
     def digest(self, children: list[object]) -> tuple[str, dt.date, tuple[Paper, ...]]:
-        """``digest: HEADER_LINE paper*`` -> ``(label, date, papers)``."""
+        """``digest: HEADER_LINE paper*`` -> ``(label, date, papers)``.
+
+        >>> Builder().digest([Token("HEADER_LINE", "# Arxiv Papers in x on 2001-02-03\\n")])[2]
+        ()
+        """
         header = children[0]
         assert isinstance(header, Token)
         label, date = _header(header)
@@ -91,7 +102,15 @@ class Builder(Transformer[Token, object]):
         return label, date, papers  # type: ignore[return-value]
 
     def paper(self, c: list[Token]) -> Paper:
-        """``paper: TITLE_LINE ... BLOCK_END`` -> :class:`Paper`."""
+        """``paper: TITLE_LINE ... BLOCK_END`` -> :class:`Paper`.
+
+        >>> from pathlib import Path
+        >>> text = Path("tests/corpus/cs.CV/2023/03/20230311.md").read_text(encoding="utf-8")
+        >>> start = text.index("### ")
+        >>> block = text[start : text.index("\\n### ", start) + 1]
+        >>> lark_parser().parse(block, start="paper").arxiv_id  # Lark calls Builder().paper
+        '2303.06250'
+        """
         categories, primary = _categories(c[3][18:-1])
         authors = c[7][15:-1]
         return trusted_paper(
