@@ -60,3 +60,38 @@ def test_to_json_interrupted_by_a_signal(tmp_path: Path, signum: int) -> None:
     assert out.read_text() == "previous\n"
     assert b"Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_from_json_interrupted_by_a_signal(tmp_path: Path, signum: int) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from arxiv_digest.cli import main
+
+    lines = CliRunner().invoke(main, ["to-json", str(CORPUS)]).stdout.splitlines()
+    copies = []
+    for copy in range(40):  # the corpus 40 times over, under copy0/, copy1/, ...
+        for line in lines:
+            row = json.loads(line)
+            row["path"] = f"copy{copy}/{row['path']}"
+            copies.append(json.dumps(row))
+    source = tmp_path / "archive.jsonl"
+    source.write_text("\n".join(copies) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "arxiv_digest", "from-json", str(source), "-o", str(out)],
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(1.5)  # some files written, most not yet
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == (130 if signum == signal.SIGINT else 128 + signum)
+    assert b"Traceback" not in err
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert 0 < len(written) < len(copies)
+    for path in written:  # every file there is whole: the original, byte for byte
+        assert not path.name.startswith(".")
+        original = CORPUS / path.relative_to(out).relative_to(path.relative_to(out).parts[0])
+        assert path.read_bytes() == original.read_bytes()
