@@ -176,8 +176,10 @@ class Paper:
     def arxiv_id(self) -> str:
         """The identifier without version: ``"2303.06250"``, ``"cs/0407047"``.
 
-        >>> _example().arxiv_id
-        '2303.06250'
+        >>> from pathlib import Path
+        >>> from arxiv_digest import parse_digest
+        >>> parse_digest(Path("tests/corpus/cs.CV/1998/02/19980211.md")).papers[0].arxiv_id
+        'quant-ph/9802028'
         """
         start = self.entry_id.index("/abs/") + 5
         return self.entry_id[start : self.entry_id.rindex("v")]
@@ -186,8 +188,11 @@ class Paper:
     def version(self) -> int:
         """The version number from the entry URL: ``1`` for ``...2303.06250v1``.
 
-        >>> _example().version
-        1
+        >>> from pathlib import Path
+        >>> from arxiv_digest import parse_digest
+        >>> digest = parse_digest(Path("tests/corpus/cs.CV/2023/03/20230311.md"))
+        >>> [paper.version for paper in digest.papers[:3]]
+        [1, 1, 2]
         """
         return int(self.entry_id[self.entry_id.rindex("v") + 1 :])
 
@@ -291,21 +296,3 @@ class Digest:
 
     def __attrs_post_init__(self) -> None:
         _validate_digest(self)
-
-
-def _example() -> Paper:
-    when = dt.datetime(2023, 3, 11, 0, 11, 30, tzinfo=dt.timezone.utc)
-    return Paper(
-        title="ReBound",
-        entry_id="http://arxiv.org/abs/2303.06250v1",
-        doi=None,
-        categories=("cs.CV",),
-        primary_category="cs.CV",
-        pdf_url="http://arxiv.org/pdf/2303.06250v1",
-        published=when,
-        updated=when,
-        authors=("Wesley Chen",),
-        comment=None,
-        journal_ref=None,
-        summary="In recent years ...",
-    )

@@ -49,3 +49,14 @@ def test_every_page_is_in_the_site() -> None:
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     pages = sorted(p.name for p in (ROOT / "docs").glob("*.md"))
     assert [p for p in pages if p not in config] == []
+
+
+def test_snippet_includes_are_intact() -> None:
+    import re
+
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if "8<" in line or "8 <" in line:
+                include = re.fullmatch(r'--8<-- "([^":]+)(?::[a-z_]+)?"', line)
+                assert include, f"{page.name}: mangled snippet include {line!r}"
+                assert (ROOT / include[1]).is_file()

@@ -17,11 +17,16 @@ def fence_examples(text: str) -> str:
 
     >>> fence_examples("Text.\\n\\n>>> 1 + 1\\n2\\n\\nMore.").split("\\n")
     ['Text.', '', '```pycon', '>>> 1 + 1', '2', '```', '', 'More.']
+    >>> once = fence_examples(">>> 1\\n1")
+    >>> fence_examples(once) == once
+    True
     """
     out: list[str] = []
-    inside = False
+    inside = fenced = False
     for line in text.split("\n"):
-        if line.startswith(">>>") and not inside:
+        if line.startswith("```") and not inside:  # already a code block: leave it be
+            fenced = not fenced
+        elif line.startswith(">>>") and not inside and not fenced:
             out.append("```pycon")
             inside = True
         elif inside and not line.strip():
@@ -40,3 +45,11 @@ class DoctestFences(griffe.Extension):
         """Rewrite the object's docstring, once it is loaded."""
         if obj.docstring is not None:
             obj.docstring.value = fence_examples(obj.docstring.value)
+
+    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
+        """The same for a package's own docstring (``__init__.py``)."""
+        self.on_object(obj=pkg)
+
+    def on_module(self, *, mod: griffe.Module, **kwargs: Any) -> None:
+        """The same for a module's docstring."""
+        self.on_object(obj=mod)
