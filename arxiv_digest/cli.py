@@ -268,7 +268,10 @@ def to_json(
     import time
 
     from .convert import convert_in_order, relative_path
-    from .files import atomic_output, find_digests
+    from .files import atomic_output, find_digests, signals_held
+
+    with signals_held():  # load it before any output exists: it crashes if interrupted loading
+        import orjson  # noqa: F401
 
     found = find_digests(paths)
     for missing in found.missing:
@@ -356,7 +359,10 @@ def from_json(source: IO[bytes], directory: Path, force: bool) -> None:
       arxiv-digest from-json cs.CV.jsonl -o rebuilt/
       arxiv-digest to-json cs.CV | arxiv-digest from-json - -o copy/
     """
-    import orjson
+    from .files import signals_held
+
+    with signals_held():  # orjson's extension crashes if interrupted while it loads
+        import orjson
 
     from .files import write_atomic
     from .jsondata import digest_from_dict

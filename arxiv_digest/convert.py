@@ -97,10 +97,12 @@ def convert_batch(
     >>> sink.getvalue().count(b"\\n")
     45
     """
-    import orjson
-
     from .errors import DigestSyntaxError
+    from .files import signals_held
     from .jsondata import digest_to_dict, paper_to_dict
+
+    with signals_held():  # orjson's extension crashes if interrupted while it loads
+        import orjson
     from .parser import parse_digest, read_text
 
     spilled = None

@@ -12,6 +12,7 @@ import contextlib
 import errno
 import os
 import re
+import signal
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -22,7 +23,17 @@ if TYPE_CHECKING:
 
 import attrs
 
-__all__ = ["DIGEST_NAME", "Found", "atomic_output", "find_digests", "write_atomic", "write_digest"]
+__all__ = [
+    "DIGEST_NAME",
+    "Found",
+    "atomic_output",
+    "find_digests",
+    "hold_signals",
+    "release_signals",
+    "signals_held",
+    "write_atomic",
+    "write_digest",
+]
 
 #: What a digest file is called in an archive.
 DIGEST_NAME = re.compile(r"[0-9]{8}\.md")
@@ -72,6 +83,46 @@ def find_digests(paths: Sequence[str | os.PathLike[str]]) -> Found:
     return Found(tuple(files), tuple(skipped), tuple(missing))
 
 
+_HELD = {getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)}
+
+
+def hold_signals() -> set[int] | None:
+    """Hold SIGINT and SIGTERM back until :func:`release_signals` (where the OS allows it).
+
+    Returns the previous signal mask, or ``None`` where signals cannot be held (Windows).
+
+    >>> release_signals(hold_signals())
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return set(signal.pthread_sigmask(signal.SIG_BLOCK, _HELD))
+
+
+def release_signals(previous: set[int] | None) -> None:
+    """Restore the mask :func:`hold_signals` changed; a held signal is delivered now.
+
+    >>> release_signals(None)  # nothing was held: nothing to do
+    """
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Run a block with SIGINT and SIGTERM held back, delivered when it ends.
+
+    For imports of extension modules that crash when interrupted halfway (orjson does).
+
+    >>> with signals_held():
+    ...     import orjson
+    """
+    previous = hold_signals()
+    try:
+        yield
+    finally:
+        release_signals(previous)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[bytes]]:
     """A file to write ``path`` through: a temporary file beside it, renamed into place.
@@ -89,10 +140,13 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
     target = Path(path)
     if target.is_dir():  # fail before the work, and name the path the user gave
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
-    )
+    temporary = None
+    held = hold_signals()  # Ctrl-C between creating the file and knowing its name would leak it
     try:
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
+        )
+        release_signals(held)  # a signal that came meanwhile is raised here, inside the try
         with os.fdopen(descriptor, mode) as file:
             yield file
             file.flush()
@@ -106,8 +160,10 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
             os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        release_signals(held)
         raise
 
 

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,13 @@ from arxiv_digest.files import atomic_output
 from tests.conftest import CORPUS
 
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the run did not get going"
+        time.sleep(0.02)
 
 
 def test_write_digest_round_trips(tmp_path: Path) -> None:
@@ -49,14 +57,27 @@ def test_to_json_interrupted_by_a_signal(tmp_path: Path, signum: int) -> None:
     out = tmp_path / "out.jsonl"
     out.write_text("previous\n")
     process = subprocess.Popen(
-        [sys.executable, "-m", "arxiv_digest", "to-json", "--jobs", "1", "-o", str(out), *files],
+        [
+            sys.executable,
+            "-X",
+            "faulthandler",
+            "-m",
+            "arxiv_digest",
+            "to-json",
+            "--jobs",
+            "1",
+            "-o",
+            str(out),
+            *files,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    time.sleep(1.5)  # start-up done, conversion of 150 MB under way (it takes seconds more)
+    # Mid-run: once the temporary output exists (150 MB to convert: seconds more to go).
+    wait_for(lambda: any(p.name.endswith(".tmp") for p in tmp_path.iterdir()))
     process.send_signal(signum)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == (130 if signum == signal.SIGINT else 128 + signum)
+    assert process.returncode == (130 if signum == signal.SIGINT else 128 + signum), err.decode()
     assert out.read_text() == "previous\n"
     assert b"Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
@@ -81,13 +102,23 @@ def test_from_json_interrupted_by_a_signal(tmp_path: Path, signum: int) -> None:
     source.write_text("\n".join(copies) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     process = subprocess.Popen(
-        [sys.executable, "-m", "arxiv_digest", "from-json", str(source), "-o", str(out)],
+        [
+            sys.executable,
+            "-X",
+            "faulthandler",
+            "-m",
+            "arxiv_digest",
+            "from-json",
+            str(source),
+            "-o",
+            str(out),
+        ],
         stderr=subprocess.PIPE,
     )
-    time.sleep(1.5)  # some files written, most not yet
+    wait_for(lambda: out.is_dir() and any(out.rglob("*.md")))  # some files written, most not
     process.send_signal(signum)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == (130 if signum == signal.SIGINT else 128 + signum)
+    assert process.returncode == (130 if signum == signal.SIGINT else 128 + signum), err.decode()
     assert b"Traceback" not in err
     written = [p for p in out.rglob("*") if p.is_file()]
     assert 0 < len(written) < len(copies)
