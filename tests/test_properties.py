@@ -53,7 +53,7 @@ def check_text(text: str) -> None:
         lines = text.split("\n")
         note(str(error))
         assert 1 <= error.line <= len(lines)
-        assert 1 <= error.column <= len(lines[error.line - 1].removesuffix("\r")) + 1
+        assert 1 <= error.column <= len(lines[error.line - 1]) + 1
         assert str(error).startswith(f"<string>:{error.line}:{error.column}: ")
         lenient_text_property(text)
     else:
