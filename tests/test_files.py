@@ -26,6 +26,20 @@ def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:
         time.sleep(0.02)
 
 
+def interrupt(args: list[str], under_way: Callable[[], bool], signum: int) -> bytes:
+    """Run the command, send it ``signum`` once ``under_way()``; check the exit, return stderr.
+
+    faulthandler makes a crash of the child show where it happened.
+    """
+    command = [sys.executable, "-X", "faulthandler", "-m", "arxiv_digest", *args]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wait_for(under_way)
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == (130 if signum == signal.SIGINT else 128 + signum), err.decode()
+    return err
+
+
 def test_write_digest_round_trips(tmp_path: Path) -> None:
     target = tmp_path / "20230311.md"
     target.write_text("old\n")
@@ -56,28 +70,12 @@ def test_to_json_interrupted_by_a_signal(tmp_path: Path, signum: int) -> None:
     files = [str(p) for p in sorted((CORPUS / "cs.CV").rglob("*.md"))] * 40
     out = tmp_path / "out.jsonl"
     out.write_text("previous\n")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-X",
-            "faulthandler",
-            "-m",
-            "arxiv_digest",
-            "to-json",
-            "--jobs",
-            "1",
-            "-o",
-            str(out),
-            *files,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
     # Mid-run: once the temporary output exists (150 MB to convert: seconds more to go).
-    wait_for(lambda: any(p.name.endswith(".tmp") for p in tmp_path.iterdir()))
-    process.send_signal(signum)
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == (130 if signum == signal.SIGINT else 128 + signum), err.decode()
+    err = interrupt(
+        ["to-json", "--jobs", "1", "-o", str(out), *files],
+        lambda: any(p.name.endswith(".tmp") for p in tmp_path.iterdir()),
+        signum,
+    )
     assert out.read_text() == "previous\n"
     assert b"Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
@@ -101,24 +99,11 @@ def test_from_json_interrupted_by_a_signal(tmp_path: Path, signum: int) -> None:
     source = tmp_path / "archive.jsonl"
     source.write_text("\n".join(copies) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-X",
-            "faulthandler",
-            "-m",
-            "arxiv_digest",
-            "from-json",
-            str(source),
-            "-o",
-            str(out),
-        ],
-        stderr=subprocess.PIPE,
+    err = interrupt(  # once some files are written, most not yet
+        ["from-json", str(source), "-o", str(out)],
+        lambda: out.is_dir() and any(out.rglob("*.md")),
+        signum,
     )
-    wait_for(lambda: out.is_dir() and any(out.rglob("*.md")))  # some files written, most not
-    process.send_signal(signum)
-    _, err = process.communicate(timeout=60)
-    assert process.returncode == (130 if signum == signal.SIGINT else 128 + signum), err.decode()
     assert b"Traceback" not in err
     written = [p for p in out.rglob("*") if p.is_file()]
     assert 0 < len(written) < len(copies)
