@@ -162,7 +162,7 @@ def check(
     found = find_digests(paths)
     errors = [f"{p}: no such file or directory" for p in found.missing]
     findings: list[Finding] = []
-    failing_files = 0
+    failing_files = checked = 0
     for path, _root in found.files:
         try:
             file_findings = check_file(path)
@@ -172,6 +172,7 @@ def check(
         except OSError as error:
             errors.append(f"{path}: cannot read: {error.strerror or error}")
             continue
+        checked += 1
         file_findings = [
             f
             for f in file_findings
@@ -180,7 +181,6 @@ def check(
         ]
         failing_files += bool(file_findings)
         findings += file_findings
-    checked = len(found.files) - (len(errors) - len(found.missing))
     if output_format == "json":
         import json
 
@@ -292,7 +292,7 @@ def to_json(
         failed = papers = size = 0
         file.write(b"[\n" if array else b"")
         try:
-            workers = jobs or os.cpu_count() or 1
+            workers = jobs or _cores()
             written = 0
             for batch in convert_in_order(work, flat, array, workers, file):
                 for error in batch.errors:
@@ -323,6 +323,13 @@ def to_json(
         with atomic_output(output) as file:
             failures = run(file)
     sys.exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's or taskset's limit included)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 # --------------------------------------------------------------------------- from-json
