@@ -129,7 +129,7 @@ def convert_batch(
 
     with signals_held():  # orjson's extension crashes if interrupted while it loads
         import orjson
-    from .parser import parse_digest, read_text
+    from .parser import decode, parse_digest
 
     spilled = None
     if sink is None:
@@ -154,7 +154,11 @@ def convert_batch(
     try:
         for path, relative in batch:
             try:
-                text = read_text(path)
+                with open(path, "rb") as file:
+                    data = file.read()
+                text = decode(data, path)
+                size += len(data)
+                del data  # from here on the text is all we need (memory: one copy, not two)
                 digest = parse_digest(text, path=path)
             except DigestSyntaxError as error:
                 errors.append(str(error).split("\n")[0])
@@ -162,8 +166,7 @@ def convert_batch(
             except OSError as error:
                 errors.append(f"{path}: cannot read: {error.strerror or error}")
                 continue
-            size += len(text) if text.isascii() else len(text.encode("utf-8"))
-            del text  # the objects are all we need now
+            del text  # and from here on the objects
             papers += len(digest.papers)
             if flat:
                 head = {"path": relative, "date": digest.date.isoformat()}
