@@ -144,8 +144,10 @@ def read_text(path: str | os.PathLike[str]) -> str:
         return decode(file.read(), path)
 
 
-def decode(data: bytes, path: str | os.PathLike[str] | None = None) -> str:
+def decode(data: bytes, path: str | os.PathLike[str] | None = None, first_line: int = 1) -> str:
     """Bytes as strict UTF-8; the first undecodable byte is a located DigestSyntaxError.
+
+    ``first_line`` is the line the bytes start at, for a block of a file.
 
     >>> decode(b"# ok\\n\\xff")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -160,10 +162,11 @@ def decode(data: bytes, path: str | os.PathLike[str] | None = None) -> str:
         end = data.find(b"\n", error.start)
         source_line = data[data.rfind(b"\n", 0, error.start) + 1 : None if end < 0 else end]
         raise DigestSyntaxError(
-            f"not UTF-8: byte 0x{data[error.start]:02x} at byte offset {error.start}"
-            " cannot be decoded",
+            f"not UTF-8: byte 0x{data[error.start]:02x}"
+            + (f" at byte offset {error.start}" if first_line == 1 else "")  # of the file
+            + " cannot be decoded",
             path=path,
-            line=before.count("\n") + 1,
+            line=first_line + before.count("\n"),
             column=len(before) - line_start + 1,
             source_line=source_line.decode("utf-8", errors="replace"),
         ) from None
@@ -354,7 +357,7 @@ def iter_papers(path: str | os.PathLike[str]) -> Iterator[Paper]:
     newline: str | None = None
     with open(path, "rb") as file:
         block: list[bytes] = []
-        block_line = line_number = 1
+        block_line = 1
         for line_number, raw in enumerate(file, 1):  # binary lines end at b"\n" only
             if block and raw.startswith(b"### "):
                 paper = _parse_raw_block(block, block_line, name, newline)
@@ -373,17 +376,7 @@ def _parse_raw_block(
     block: list[bytes], first_line: int, path: str, newline: str | None
 ) -> Paper | None:
     """Parse one block of ``iter_papers``: the header region (``None``) or a paper."""
-    data = b"".join(block)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = data[: error.start].decode("utf-8", errors="replace")
-        raise DigestSyntaxError(
-            f"not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded",
-            path=path,
-            line=first_line + before.count("\n"),
-            column=len(before) - (before.rfind("\n") + 1) + 1,
-        ) from None
+    text = decode(b"".join(block), path, first_line)
     text, _ = normalize(text, path, first_line, newline)
     if first_line == 1:
         _parse(text, "header", path)
