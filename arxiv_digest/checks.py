@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import PurePath
+from typing import Any
 
 import attrs
 
@@ -85,14 +86,18 @@ def _field_lines(paper: Paper) -> dict[str, int]:
     return offsets
 
 
-# Where a field's value starts on its line (1-based column).
+def _value_column(write_line: Callable[[Any], str]) -> int:
+    """Where a field's value starts on its line (1-based), from the serializer's layout."""
+    return write_line("\0").index("\0") + 1
+
+
 _VALUE_COLUMN = {
-    "title": 5,
-    "entry_id": 17,
-    "categories": 19,
-    "pdf_url": 20,
-    "published": 18,
-    "updated": 16,
+    "title": _value_column(serializer.title_line),
+    "entry_id": _value_column(serializer.arxiv_id_line),
+    "categories": _value_column(lambda value: serializer.categories_line((value,), None)),
+    "pdf_url": _value_column(serializer.links_line),
+    "published": _value_column(serializer.published_line),
+    "updated": _value_column(serializer.updated_line),
 }
 
 
@@ -212,7 +217,7 @@ def _file_findings(name: str, digest: Digest) -> Iterator[Finding]:
             yield Finding(
                 name,
                 line + _field_lines(paper)["published"],
-                18,
+                _VALUE_COLUMN["published"],
                 "AD104",
                 f"published {paper.published} is before the previous paper's {previous.published}",
             )
