@@ -77,21 +77,6 @@ class DigestSyntaxError(DigestError, ValueError):
         path = "<string>" if self.path is None else self.path
         return f"{path}:{self.line}:{self.column}"
 
-    def with_path(self, path: str | os.PathLike[str] | None) -> DigestSyntaxError:
-        """The same error, reported against ``path``.
-
-        >>> DigestSyntaxError("oops", line=1, column=1).with_path("a.md").location
-        'a.md:1:1'
-        """
-        return DigestSyntaxError(
-            self.message,
-            path=path,
-            line=self.line,
-            column=self.column,
-            source_line=self.source_line,
-            expected=self.expected,
-        )
-
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}"
         if not self.source_line:
