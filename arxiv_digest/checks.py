@@ -6,21 +6,39 @@ one paper. ``docs/cli.md`` shows an example of each.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import PurePath
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import attrs
 
 from . import serializer
 from .errors import DigestSyntaxError
 from .model import Digest, Paper
-from .parser import parse_digest, read_text
+from .parser import _parse, decode, normalize, parse_digest, read_text
 
-__all__ = ["RULES", "Finding", "check_file", "check_text"]
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+__all__ = [
+    "RULES",
+    "FileCheck",
+    "Finding",
+    "check_file",
+    "check_files",
+    "check_stream",
+    "check_text",
+]
+
+#: A file of at least this many bytes is checked a block at a time (see :func:`check_stream`).
+STREAM_BYTES = 16 << 20
+#: Files of about this many bytes make one task for a worker process of :func:`check_files`.
+BATCH_BYTES = 1 << 20
 
 #: code -> what the rule finds.
 RULES: dict[str, str] = {
@@ -168,6 +186,19 @@ def check_text(text: str, path: str | os.PathLike[str]) -> list[Finding]:
 
 
 def _file_findings(name: str, digest: Digest) -> Iterator[Finding]:
+    yield from _header_findings(name, digest)
+    # Walk the papers in file order, with broken blocks in between, to know each one's line.
+    line = 2
+    broken = list(digest.broken)
+    rules = _PaperRules(name, digest.date)
+    for index, paper in enumerate(digest.papers):
+        while broken and broken[0].index == index:
+            line += broken.pop(0).text.count("\n")
+        yield from rules.findings(line, paper)
+        line += serializer.serialize_paper(paper).count("\n")
+
+
+def _header_findings(name: str, digest: Digest) -> Iterator[Finding]:
     parts = PurePath(name).parts
     day_file = _DAY_FILE.fullmatch(parts[-1]) if parts else None
     if day_file is not None:
@@ -195,14 +226,22 @@ def _file_findings(name: str, digest: Digest) -> Iterator[Finding]:
                 f"file {parts[-1]} is in folder {folders[0]}/{folders[1]},"
                 f" not {day_file['year']}/{day_file['month']}",
             )
-    # Walk the papers in file order, with broken blocks in between, to know each one's line.
-    line = 2
-    broken = list(digest.broken)
-    seen: dict[str, int] = {}
-    previous: Paper | None = None
-    for index, paper in enumerate(digest.papers):
-        while broken and broken[0].index == index:
-            line += broken.pop(0).text.count("\n")
+
+
+class _PaperRules:
+    """The rules of each paper, and those across the papers of a file (AD103, AD104).
+
+    Fed the papers in file order with their first lines, by a whole digest or a stream.
+    """
+
+    def __init__(self, name: str, day: dt.date) -> None:
+        self.name = name
+        self.day = day
+        self.seen: dict[str, int] = {}
+        self.previous: Paper | None = None
+
+    def findings(self, line: int, paper: Paper) -> Iterator[Finding]:
+        name, seen, previous = self.name, self.seen, self.previous
         if paper.arxiv_id in seen:
             yield Finding(
                 name,
@@ -221,9 +260,8 @@ def _file_findings(name: str, digest: Digest) -> Iterator[Finding]:
                 "AD104",
                 f"published {paper.published} is before the previous paper's {previous.published}",
             )
-        previous = paper
-        yield from _paper_findings(name, line, paper, digest.date)
-        line += serializer.serialize_paper(paper).count("\n")
+        self.previous = paper
+        yield from _paper_findings(name, line, paper, self.day)
 
 
 def _cr_findings(name: str, text: str, digest: Digest) -> Iterator[Finding]:
@@ -252,3 +290,268 @@ def check_file(path: str | os.PathLike[str]) -> list[Finding]:
     []
     """
     return check_text(read_text(path), path)
+
+
+# --------------------------------------------------------------------------- streaming
+
+
+def check_stream(path: str | os.PathLike[str]) -> Iterator[Finding]:
+    """The findings of :func:`check_file`, in the same order, reading a block at a time.
+
+    Memory is bounded by the largest block, not the file: a first pass checks that the file
+    is UTF-8 with one kind of line ending, a second parses it block by block, as a lenient
+    parse does, and yields each finding once no later block can sort before it. A file the
+    first pass finds broken that way (not UTF-8, a byte-order mark, mixed or lone-CR line
+    endings) is checked whole, so its one error is reported exactly as ``check_file`` does.
+    Raises what ``check_file`` raises, before yielding anything.
+
+    >>> path = "tests/corpus/cs.CV/2023/03/20230311.md"
+    >>> list(check_stream(path)) == check_file(path)
+    True
+    """
+    name = os.fspath(path)
+    newline = _uniform_newline(name)
+    if newline is None:
+        return iter(check_file(path))
+    return _stream(name, newline)
+
+
+def _uniform_newline(path: str) -> str | None:
+    """The file's newline, or None when it is not UTF-8 or its line endings are not uniform."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    newline: str | None = None
+    lf = crlf = 0
+    last = b""
+    with open(path, "rb") as file:
+        while data := file.read(1 << 20):
+            if not last and data.startswith(codecs.BOM_UTF8):
+                return None
+            try:
+                decoder.decode(data)
+            except UnicodeDecodeError:
+                return None
+            if newline is None and (first := data.find(b"\n")) >= 0:
+                before = data[first - 1 : first] if first else last
+                newline = "\r\n" if before == b"\r" and (first or lf or crlf or last) else "\n"
+            lf += data.count(b"\n")
+            crlf += (last + data).count(b"\r\n")
+            last = data[-1:]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    if newline is None or (newline == "\r\n" and crlf != lf):
+        return None  # no line end at all, or mixed line endings: checked whole
+    return newline
+
+
+def raw_blocks(file: IO[bytes], size: int = 1 << 16) -> Iterator[tuple[int, bytes]]:
+    """``(first line, bytes)`` of the header region, then of each block, read ``size`` at a time.
+
+    Blocks start at the lines that start with ``### `` (the header region is empty when the
+    file starts with one), as a lenient parse cuts them; a block is joined only once whole.
+
+    >>> import io
+    >>> list(raw_blocks(io.BytesIO(b"# h\\n### a\\nx\\n### b\\n"), size=3))
+    [(1, b'# h\\n'), (2, b'### a\\nx\\n'), (4, b'### b\\n')]
+    """
+    parts: list[bytes] = []
+    tail = b""  # the last bytes of the block so far: a boundary may straddle two reads
+    line = 1
+    data = file.read(size)
+    while 0 < len(data) < 4 and (more := file.read(size)):
+        data += more
+    if data.startswith(b"### "):
+        yield 1, b""
+    while data:
+        window = tail + data
+        found = window.find(b"\n### ")
+        if found < 0:
+            parts.append(data)
+            tail = window[-4:]
+        else:
+            block = b"".join(parts) + data
+            start, cut = 0, len(block) - len(window) + found
+            while cut >= 0:
+                yield line, block[start : cut + 1]
+                line += block.count(b"\n", start, cut + 1)
+                start = cut + 1
+                cut = block.find(b"\n### ", start)
+            parts, tail = [block[start:]], block[-4:]
+        data = file.read(size)
+    yield line, b"".join(parts)
+
+
+def _sort_key(finding: Finding) -> tuple[int, int, str]:
+    return finding.line, finding.column, finding.code
+
+
+def _stream(name: str, newline: str) -> Iterator[Finding]:
+    """Findings of a file whose text is known to decode and to end its lines ``newline``."""
+
+    def text_of(raw: bytes, first: int) -> str:
+        return normalize(decode(raw, name, first), name, first, newline)[0]
+
+    buffer: list[Finding] = []
+
+    with open(name, "rb") as file:
+        blocks = raw_blocks(file)
+        _, raw = next(blocks)
+        head = text_of(raw, 1)
+        try:
+            header = _parse(head, "header", name)
+        except DigestSyntaxError as error:
+            # As a lenient parse does: keep the first line as the header, the rest as broken.
+            if head:
+                first_line = head[: head.find("\n") + 1 or len(head)]
+            else:  # the file starts with a block: its title line is the first line
+                block_line, raw = next(blocks)
+                text = text_of(raw, block_line)
+                first_line = text[: text.find("\n") + 1 or len(text)]
+            try:
+                header = _parse(first_line, "header", name)
+            except DigestSyntaxError as fatal:
+                yield Finding(name, fatal.line, fatal.column, "AD001", fatal.message)
+                return
+            buffer.append(Finding(name, error.line, error.column, "AD001", error.message))
+        label, day = cast("tuple[str, dt.date]", header)
+        head_only = Digest(label, day, newline=newline)
+
+        def cr_findings(text: str, first: int) -> Iterator[Finding]:
+            for finding in _cr_findings(name, text, head_only):
+                yield attrs.evolve(finding, line=finding.line + first - 1)
+
+        buffer += _header_findings(name, head_only)
+        buffer += cr_findings(head, 1)
+        rules = _PaperRules(name, day)
+        for first, raw in blocks:
+            if buffer:
+                buffer.sort(key=_sort_key)  # stable: equal keys keep the order they came in
+                done = 0
+                while done < len(buffer) and buffer[done].line < first:
+                    done += 1
+                yield from buffer[:done]
+                del buffer[:done]
+            text = text_of(raw, first)
+            try:
+                paper = _parse(text, "paper", name, first)
+            except DigestSyntaxError as error:
+                buffer.append(Finding(name, error.line, error.column, "AD001", error.message))
+            else:
+                assert isinstance(paper, Paper)
+                buffer += rules.findings(first, paper)
+            buffer += cr_findings(text, first)
+    buffer.sort(key=_sort_key)
+    yield from buffer
+
+
+# --------------------------------------------------------------------------- many files
+
+
+@attrs.frozen
+class FileCheck:
+    """What checking one file gave: its findings, or the error that kept it from being checked.
+
+    ``error`` is a :class:`DigestSyntaxError` (the file is not UTF-8) or an :class:`OSError`
+    (it cannot be read). ``findings`` of a file checked a block at a time can be read once.
+
+    >>> FileCheck("a.md", (Finding("a.md", 1, 1, "AD001", "oops"),)).error is None
+    True
+    """
+
+    path: str
+    findings: Iterable[Finding] = ()
+    error: DigestSyntaxError | OSError | None = attrs.field(default=None, eq=False)
+
+
+def _check_one(path: str) -> FileCheck:
+    try:
+        if os.stat(path).st_size >= STREAM_BYTES:
+            return FileCheck(path, check_stream(path))
+        return FileCheck(path, check_file(path))
+    except (DigestSyntaxError, OSError) as error:
+        return FileCheck(path, error=error)
+
+
+def check_batch(paths: list[str]) -> list[FileCheck]:
+    """Check ``paths`` in order (what a worker process of :func:`check_files` does).
+
+    >>> [len(c.findings) for c in check_batch(["tests/corpus/cs.CV/2023/03/20230311.md"])]
+    [0]
+    """
+    done = []
+    for path in paths:
+        result = _check_one(path)
+        done.append(FileCheck(path, tuple(result.findings), result.error))
+    return done
+
+
+def check_files(paths: Sequence[str | os.PathLike[str]], jobs: int = 1) -> Iterator[FileCheck]:
+    """Check files with ``jobs`` processes; yield each one's result in the order of ``paths``.
+
+    The results are the same whatever ``jobs`` is. Files of at least ``STREAM_BYTES`` are
+    checked in this process a block at a time (their findings are an iterator, to be read
+    before the next result is asked for); the others go to worker processes in batches of
+    about ``BATCH_BYTES``, a few batches ahead of the one being read.
+
+    >>> paths = ["tests/corpus/cs.CV/2023/03/20230311.md", "missing.md"]
+    >>> [(list(c.findings), type(c.error).__name__) for c in check_files(paths)]
+    [([], 'NoneType'), ([], 'FileNotFoundError')]
+    """
+    names = [os.fspath(path) for path in paths]
+    if jobs <= 1 or len(names) <= 1:
+        for name in names:
+            yield _check_one(name)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    ahead: deque[str | Future[list[FileCheck]]] = deque()
+    in_flight = 0
+    executor = ProcessPoolExecutor(max_workers=jobs)
+
+    def finish() -> Iterator[FileCheck]:
+        nonlocal in_flight
+        unit = ahead.popleft()
+        if isinstance(unit, str):
+            yield _check_one(unit)
+        else:
+            in_flight -= 1
+            yield from unit.result()
+
+    try:
+        for unit in _units(names):
+            if isinstance(unit, str):
+                ahead.append(unit)
+            else:
+                ahead.append(executor.submit(check_batch, unit))
+                in_flight += 1
+            while in_flight >= jobs * 2:
+                yield from finish()
+        while ahead:
+            yield from finish()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _units(names: list[str]) -> Iterator[str | list[str]]:
+    """Batches of small files, and each big file on its own (a ``str``), in order."""
+    batch: list[str] = []
+    size = 0
+    for name in names:
+        try:
+            file_size = os.stat(name).st_size
+        except OSError:
+            file_size = 0  # the worker reports it
+        if file_size >= STREAM_BYTES:
+            if batch:
+                yield batch
+                batch, size = [], 0
+            yield name
+            continue
+        batch.append(name)
+        size += file_size
+        if size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch

@@ -134,9 +134,16 @@ def _finding_line(finding: Finding, output_format: str) -> str:
 )
 @click.option("--select", multiple=True, metavar="CODES", help="Only these codes (or prefixes).")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Not these codes (or prefixes).")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
+)
 @_bug_guard
 def check(
-    paths: tuple[Path, ...], output_format: str, select: tuple[str, ...], ignore: tuple[str, ...]
+    paths: tuple[Path, ...],
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    jobs: int | None,
 ) -> None:
     """Check digest files for syntax errors and archive rules.
 
@@ -153,7 +160,7 @@ def check(
       arxiv-digest check cs.CV --ignore AD104
       arxiv-digest check . --format github --select AD0,AD1
     """
-    from .checks import check_file
+    from .checks import check_files
     from .errors import DigestSyntaxError
     from .files import find_digests
 
@@ -161,26 +168,27 @@ def check(
     ignored = _codes(ignore, "--ignore")
     found = find_digests(paths)
     errors = [f"{p}: no such file or directory" for p in found.missing]
-    findings: list[Finding] = []
-    failing_files = checked = 0
-    for path, _root in found.files:
-        try:
-            file_findings = check_file(path)
-        except DigestSyntaxError as error:  # not UTF-8
-            errors.append(str(error).split("\n")[0])
+    findings: list[Finding] = []  # kept for --format json; the others print as they come
+    failing_files = checked = found_count = 0
+    for result in check_files([str(path) for path, _root in found.files], jobs or _cores()):
+        if isinstance(result.error, DigestSyntaxError):  # not UTF-8
+            errors.append(str(result.error).split("\n")[0])
             continue
-        except OSError as error:
-            errors.append(f"{path}: cannot read: {error.strerror or error}")
+        if result.error is not None:
+            errors.append(f"{result.path}: cannot read: {result.error.strerror or result.error}")
             continue
         checked += 1
-        file_findings = [
-            f
-            for f in file_findings
-            if (not selected or f.code.startswith(selected))
-            and not f.code.startswith(ignored or ("\0",))
-        ]
-        failing_files += bool(file_findings)
-        findings += file_findings
+        file_found = found_count
+        for finding in result.findings:
+            if (not selected or finding.code.startswith(selected)) and not finding.code.startswith(
+                ignored or ("\0",)
+            ):
+                found_count += 1
+                if output_format == "json":
+                    findings.append(finding)
+                else:
+                    click.echo(_finding_line(finding, output_format))
+        failing_files += found_count > file_found
     if output_format == "json":
         import json
 
@@ -203,21 +211,19 @@ def check(
     else:
         for problem in errors:
             click.echo(f"arxiv-digest: error: {problem}", err=True)
-        for finding in findings:
-            click.echo(_finding_line(finding, output_format))
         skipped = f" ({len(found.skipped)} skipped)" if found.skipped else ""
         files = "file" if checked == 1 else "files"
-        if findings:
-            problems = "problem" if len(findings) == 1 else "problems"
+        if found_count:
+            problems = "problem" if found_count == 1 else "problems"
             click.echo(
-                f"Found {len(findings)} {problems} in {failing_files} of {checked} {files}"
+                f"Found {found_count} {problems} in {failing_files} of {checked} {files}"
                 f" checked{skipped}."
             )
         else:
             click.echo(f"Checked {checked} {files}{skipped}: no problems found.")
     if errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if findings else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if found_count else EXIT_CLEAN)
 
 
 # --------------------------------------------------------------------------- to-json

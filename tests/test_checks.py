@@ -1,0 +1,190 @@
+"""check a block at a time and with several processes: the same findings as the whole file."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+import arxiv_digest.checks
+from arxiv_digest import DigestSyntaxError
+from arxiv_digest.checks import (
+    FileCheck,
+    check_file,
+    check_files,
+    check_stream,
+    raw_blocks,
+)
+from tests.conftest import CORPUS, CORPUS_FILES
+
+REAL = CORPUS / "cs.CV/2023/03/20230311.md"
+TEXT = REAL.read_text(encoding="utf-8")
+FIRST_ID = "http://arxiv.org/abs/2303.06250v1"
+
+
+def block_starts(text: str) -> list[int]:
+    return [0] * text.startswith("### ") + [
+        i + 1 for i in range(len(text)) if text.startswith("\n### ", i)
+    ]
+
+
+def nth_block(text: str, n: int) -> str:
+    starts = [*block_starts(text), len(text)]
+    return text[starts[n] : starts[n + 1]]
+
+
+def swapped(text: str) -> str:
+    """The first two papers the other way round: AD104 and a line shift for the rest."""
+    first, second = nth_block(text, 0), nth_block(text, 1)
+    return text.replace(first + second, second + first, 1)
+
+
+# Broken and rule-breaking variants of a real file, each as it would be on disk.
+VARIANTS: dict[str, str] = {
+    "clean": TEXT,
+    "bad published": TEXT.replace("2023-03-11 00:11:30", "2023-03-11 00:1x:30", 1),
+    "missing DOI": TEXT.replace("- **DOI**: None\n", "", 1),
+    "bad header date": TEXT.replace("on 2023-03-11", "on 2023-02-30", 1),
+    "header date": TEXT.replace("on 2023-03-11", "on 2023-03-12", 1),
+    "short id": TEXT.replace(FIRST_ID, FIRST_ID[:-2], 1),
+    "extra line": TEXT.replace("- **Summary**: In recent", "- **Summary**: x\n- **Extra**: y"),
+    "two broken": TEXT.replace("- **DOI**: None\n", "", 2),
+    "repeated": TEXT + nth_block(TEXT, 3),
+    "swapped": swapped(TEXT),
+    "junk after header": TEXT.replace("\n### ", "\njunk\n\n### ", 1),
+    "junk at the end": TEXT + "junk\n",
+    "truncated": TEXT[:3000],
+    "no block end": TEXT[:-2],
+    "empty": "",
+    "header only": TEXT[: TEXT.index("\n") + 1],
+    "header without newline": TEXT[: TEXT.index("\n")],
+    "starts with a block": TEXT[TEXT.index("###") :],
+    "broken header": "# Arxiv Papers on cs.CV\n" + TEXT[TEXT.index("###") :],
+    "byte-order mark": "\ufeff" + TEXT,
+    "mixed line endings": TEXT.replace("\n", "\r\n", 5),
+    "lone CR": TEXT.replace("\n", "\r"),
+    "crlf": TEXT.replace("\n", "\r\n"),
+    "crlf broken": TEXT.replace("- **DOI**: None\n", "", 1).replace("\n", "\r\n"),
+    "CR in an LF file": TEXT.replace("Bounding Box", "Bounding\r\nBox", 1).replace(
+        "None\n- **Journal", "None\r\n- **Journal", 3
+    ),
+    "wrapped and broken": TEXT.replace("- **Comment**: None", "- **Comment**: a\n  b\nc", 1),
+}
+
+
+def write(tmp_path: Path, text: str, name: str = "cs.CV/2023/03/20230311.md") -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_streaming_the_corpus_finds_what_the_whole_file_does(path: Path) -> None:
+    assert list(check_stream(path)) == check_file(path)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("name", ["cs.CV/2023/03/20230311.md", "cs.CV/2023/04/20230312.md"])
+def test_streaming_a_broken_file_finds_what_the_whole_file_does(
+    tmp_path: Path, variant: str, name: str
+) -> None:
+    path = write(tmp_path, VARIANTS[variant], name)
+    whole = check_file(path)
+    assert list(check_stream(path)) == whole
+    if variant not in ("clean", "crlf", "header only") or "04" in name:
+        assert whole  # each variant breaks something: the comparison is not of two empties
+
+
+def test_a_file_with_every_problem_at_once(tmp_path: Path) -> None:
+    text = swapped(TEXT) + nth_block(TEXT, 5)
+    text = text.replace("- **DOI**: None\n", "", 3).replace("Bounding Box", "Bounding\r\nBox")
+    path = write(tmp_path, text)
+    whole = check_file(path)
+    assert {f.code for f in whole} >= {"AD001", "AD103", "AD104", "AD206"}
+    assert list(check_stream(path)) == whole
+
+
+def test_not_utf8_raises_what_the_whole_file_raises(tmp_path: Path) -> None:
+    path = write(tmp_path, TEXT)
+    path.write_bytes(path.read_bytes().replace(b"ReBound", b"Re\xffBound", 1))
+    with pytest.raises(DigestSyntaxError) as whole:
+        check_file(path)
+    with pytest.raises(DigestSyntaxError) as streamed:
+        check_stream(path)  # before anything is yielded
+    assert str(streamed.value) == str(whole.value)
+
+
+def test_a_missing_file_raises_at_once(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        check_stream(tmp_path / "nope.md")
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5, 7, 64, 1000])
+def test_raw_blocks_cut_where_a_lenient_parse_cuts(size: int) -> None:
+    for text in (TEXT, VARIANTS["starts with a block"], VARIANTS["junk after header"], "", "##"):
+        data = text.encode("utf-8")
+        blocks = list(raw_blocks(io.BytesIO(data), size))
+        assert b"".join(block for _, block in blocks) == data
+        starts = block_starts(text)
+        header_end = starts[0] if starts else len(text)
+        expected = [text[:header_end]] + [nth_block(text, n) for n in range(len(starts))]
+        assert [block.decode("utf-8") for _, block in blocks] == expected
+        assert [line for line, _ in blocks] == [
+            1 + text.count("\n", 0, len("".join(expected[:n]))) for n in range(len(expected))
+        ]
+
+
+def test_a_block_longer_than_many_reads_is_read_whole() -> None:
+    long = TEXT.replace("### ReBound", "### " + "x" * 100_000, 1).encode("utf-8")
+    blocks = list(raw_blocks(io.BytesIO(long), 16))
+    assert b"".join(b for _, b in blocks) == long
+    assert max(len(b) for _, b in blocks) > 100_000
+
+
+def results(checks: list[FileCheck]) -> list[tuple[str, list[str], str]]:
+    return [
+        (c.path, [f.text() for f in c.findings], "" if c.error is None else str(c.error))
+        for c in checks
+    ]
+
+
+def test_jobs_give_the_same_results_in_the_same_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = [str(p) for p in CORPUS_FILES]
+    for number, text in enumerate(VARIANTS.values()):
+        paths.append(str(write(tmp_path, text, f"v{number}/cs.CV/2023/03/20230311.md")))
+    bad = write(tmp_path, TEXT, "bad/20230311.md")
+    bad.write_bytes(b"\xff" + bad.read_bytes())
+    paths[40:40] = [str(bad), str(tmp_path / "missing.md")]
+    one = results(list(check_files(paths, jobs=1)))
+    assert results(list(check_files(paths, jobs=2))) == one
+    assert results(list(check_files(paths, jobs=3))) == one
+    # Big files are streamed in this process, in their place among the workers' batches.
+    monkeypatch.setattr(arxiv_digest.checks, "STREAM_BYTES", 50_000)
+    monkeypatch.setattr(arxiv_digest.checks, "BATCH_BYTES", 100_000)
+    assert results(list(check_files(paths, jobs=2))) == one
+    assert [c.path for c in check_files(paths, jobs=2)] == paths
+    assert any(f for _, f, _ in one) and any(e for _, _, e in one)
+
+
+def test_check_command_output_is_the_same_with_jobs(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from arxiv_digest.cli import main
+
+    for number, text in enumerate(VARIANTS.values()):
+        write(tmp_path, text, f"v{number}/cs.CV/2023/03/20230311.md")
+    runs = {}
+    for jobs in ("1", "2"):
+        for shape in ("text", "json", "github"):
+            result = CliRunner().invoke(
+                main, ["check", str(CORPUS), str(tmp_path), "--jobs", jobs, "--format", shape]
+            )
+            runs[jobs, shape] = (result.exit_code, result.stdout, result.stderr)
+    for shape in ("text", "json", "github"):
+        assert runs["2", shape] == runs["1", shape]
+        assert runs["1", shape][0] == 1
+    assert "AD001" in runs["1", "text"][1] and "AD206" in runs["1", "text"][1]
