@@ -24,9 +24,12 @@ FIRST_ID = "http://arxiv.org/abs/2303.06250v1"
 
 
 def block_starts(text: str) -> list[int]:
-    return [0] * text.startswith("### ") + [
-        i + 1 for i in range(len(text)) if text.startswith("\n### ", i)
-    ]
+    starts = [0] if text.startswith("### ") else []
+    pos = text.find("\n### ")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = text.find("\n### ", pos + 1)
+    return starts
 
 
 def nth_block(text: str, n: int) -> str:
