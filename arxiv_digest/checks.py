@@ -13,14 +13,14 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import PurePath
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
 from . import serializer
 from .errors import DigestSyntaxError
 from .model import Digest, Paper
-from .parser import _parse, decode, normalize, parse_digest, read_text
+from .parser import _parse, decode, normalize, parse_digest, raw_blocks, read_text
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -343,43 +343,6 @@ def _uniform_newline(path: str) -> str | None:
     if newline is None or (newline == "\r\n" and crlf != lf):
         return None  # no line end at all, or mixed line endings: checked whole
     return newline
-
-
-def raw_blocks(file: IO[bytes], size: int = 1 << 16) -> Iterator[tuple[int, bytes]]:
-    """``(first line, bytes)`` of the header region, then of each block, read ``size`` at a time.
-
-    Blocks start at the lines that start with ``### `` (the header region is empty when the
-    file starts with one), as a lenient parse cuts them; a block is joined only once whole.
-
-    >>> import io
-    >>> list(raw_blocks(io.BytesIO(b"# h\\n### a\\nx\\n### b\\n"), size=3))
-    [(1, b'# h\\n'), (2, b'### a\\nx\\n'), (4, b'### b\\n')]
-    """
-    parts: list[bytes] = []
-    tail = b""  # the last bytes of the block so far: a boundary may straddle two reads
-    line = 1
-    data = file.read(size)
-    while 0 < len(data) < 4 and (more := file.read(size)):
-        data += more
-    if data.startswith(b"### "):
-        yield 1, b""
-    while data:
-        window = tail + data
-        found = window.find(b"\n### ")
-        if found < 0:
-            parts.append(data)
-            tail = window[-4:]
-        else:
-            block = b"".join(parts) + data
-            start, cut = 0, len(block) - len(window) + found
-            while cut >= 0:
-                yield line, block[start : cut + 1]
-                line += block.count(b"\n", start, cut + 1)
-                start = cut + 1
-                cut = block.find(b"\n### ", start)
-            parts, tail = [block[start:]], block[-4:]
-        data = file.read(size)
-    yield line, b"".join(parts)
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str]:

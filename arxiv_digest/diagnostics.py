@@ -15,7 +15,7 @@ import regex
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from .errors import DigestSyntaxError
-from .grammar import lark_parser
+from .grammar import terminal_pattern
 
 __all__ = ["LINES", "at_offset", "from_lark"]
 
@@ -115,7 +115,7 @@ def _viable_prefix(terminal: str, text: str, pos: int) -> int:
     """How many characters from ``pos`` still begin some string the terminal matches."""
     if terminal not in LINES or terminal.startswith(("$", "<")):
         return 0
-    pattern = regex.compile(lark_parser().get_terminal(terminal).pattern.to_regexp())
+    pattern = regex.compile(terminal_pattern(terminal).pattern)
     # Failures are on the terminal's first line, or at most in the three lines of BLOCK_END.
     limit = pos
     for _ in range(3):
@@ -149,6 +149,7 @@ def from_lark(
 ) -> DigestSyntaxError:
     """Translate a Lark exception raised while parsing ``text`` into a DigestSyntaxError.
 
+    >>> from arxiv_digest.parser import lark_parser
     >>> text = "# Arxiv Papers in cs.CV on 2023-03-11\\nstray\\n"
     >>> try:
     ...     lark_parser().parse(text, start="digest")

@@ -1,8 +1,9 @@
-"""Where the grammar lives, and the one Lark parser built from it.
+"""Where the grammar lives, and its terminals.
 
 ``grammar/digest.lark`` at the top of the repository is the one source of the syntax. A wheel
 carries it as ``arxiv_digest/grammar/digest.lark``; an editable install or a source checkout
-reads it from the repository.
+reads it from the repository. This module only loads it: the parser builds its own Lark
+instance from :func:`grammar_text` and :data:`LARK_OPTIONS`, with its transformer.
 """
 
 from __future__ import annotations
@@ -10,15 +11,34 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from lark import Lark
+__all__ = [
+    "BLOCK_START_SYMBOLS",
+    "LARK_OPTIONS",
+    "LINE_START_SYMBOLS",
+    "grammar_path",
+    "grammar_text",
+    "terminal_pattern",
+]
 
-__all__ = ["START_SYMBOLS", "grammar_path", "lark_parser", "terminal_pattern"]
+#: What one call of the line-by-line rules can parse: a whole file, one paper block, or the
+#: header line, one token per line. Every error message is worded from these.
+LINE_START_SYMBOLS = ("digest", "paper", "header")
+#: The fast path: a file, or the blocks after its header, one token per paper block. A parser
+#: is built for one set or the other: Lark keeps only the terminals its start symbols use, so
+#: the line rules' lexer never reports a whole block where a line was expected.
+BLOCK_START_SYMBOLS = ("digest_blocks", "paper_blocks")
 
-#: What one call can parse: a whole file, one paper block, or the header line.
-START_SYMBOLS = ("digest", "paper", "header")
+#: How the grammar is compiled (with ``start=`` one of the sets above): LALR with the
+#: contextual lexer, the tables pickled in the temporary directory under a hash of the grammar,
+#: lark's version and these options (start-up of ``arxiv-digest check`` drops by about 15 ms).
+LARK_OPTIONS: dict[str, Any] = {
+    "parser": "lalr",
+    "lexer": "contextual",
+    "maybe_placeholders": False,
+    "cache": True,
+}
 
 _HERE = Path(__file__).resolve().parent
 _CANDIDATES = (
@@ -41,32 +61,26 @@ def grammar_path() -> Path:
 
 
 @functools.cache
-def lark_parser() -> Lark:
-    """The LALR parser, built once per process, that turns text straight into model objects.
+def grammar_text() -> str:
+    """The text of ``digest.lark``.
 
-    >>> lark_parser().options.parser
-    'lalr'
+    >>> "HEADER_LINE:" in grammar_text()
+    True
     """
+    return grammar_path().read_text(encoding="utf-8")
+
+
+@functools.cache
+def _terminals() -> dict[str, str]:
     from lark import Lark
 
-    from .parser import Builder
-
-    return Lark(
-        grammar_path().read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="contextual",
-        start=list(START_SYMBOLS),
-        transformer=Builder(),
-        maybe_placeholders=False,
-        # The LALR tables, pickled in the temp directory under a hash of the grammar, lark's
-        # version and these options: start-up of `arxiv-digest check` drops by about 15 ms.
-        cache=True,
-    )
+    lark = Lark(grammar_text(), start=list(LINE_START_SYMBOLS), **LARK_OPTIONS)
+    return {t.name: t.pattern.to_regexp() for t in lark.terminals}
 
 
 @functools.cache
 def terminal_pattern(name: str) -> re.Pattern[str]:
-    """The compiled regular expression of one of the grammar's line terminals.
+    """The compiled regular expression of one of the grammar's terminals.
 
     The model's validators match a value's serialized line against it, so what the model
     accepts and what the grammar accepts cannot drift apart.
@@ -74,5 +88,4 @@ def terminal_pattern(name: str) -> re.Pattern[str]:
     >>> bool(terminal_pattern("TITLE_LINE").fullmatch("### A title\\n"))
     True
     """
-    terminal = lark_parser().get_terminal(name)
-    return re.compile(terminal.pattern.to_regexp())
+    return re.compile(_terminals()[name])

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from . import serializer
+from . import lines
 from .errors import DigestSyntaxError
 from .grammar import terminal_pattern
 
@@ -75,17 +75,17 @@ def _validate_paper(paper: Paper) -> None:
     _check_type("Paper.title", paper.title, str)
     _check_line("Paper.title", "TITLE_LINE", f"### {paper.title}\n", paper.title, False)
     _check_type("Paper.entry_id", paper.entry_id, str)
-    if not terminal_pattern("ARXIV_ID_LINE").fullmatch(serializer.arxiv_id_line(paper.entry_id)):
+    if not terminal_pattern("ARXIV_ID_LINE").fullmatch(lines.arxiv_id_line(paper.entry_id)):
         raise ValueError(
             "Paper.entry_id must be an arXiv entry URL with a version, like"
             f" http://arxiv.org/abs/2303.06250v1: {paper.entry_id!r}"
         )
     _check_optional("Paper.doi", paper.doi)
-    _check_line("Paper.doi", "DOI_LINE", serializer.doi_line(paper.doi), paper.doi, True)
+    _check_line("Paper.doi", "DOI_LINE", lines.doi_line(paper.doi), paper.doi, True)
     _check_terms("Paper.categories", paper.categories, "categories")
     _check_type("Paper.primary_category", paper.primary_category, (str, type(None)))
     if paper.primary_category is None:
-        if paper.categories and serializer.looks_bold(paper.categories[0]):
+        if paper.categories and lines.looks_bold(paper.categories[0]):
             raise ValueError(
                 "Paper.categories cannot start with a bold-looking term when primary_category"
                 f" is None: it would read back as the primary category: {paper.categories[0]!r}"
@@ -96,11 +96,11 @@ def _validate_paper(paper: Paper) -> None:
             f" primary category by bolding the first term), or None: {paper.primary_category!r}"
             f" and {paper.categories!r}"
         )
-    line = serializer.categories_line(paper.categories, paper.primary_category)
+    line = lines.categories_line(paper.categories, paper.primary_category)
     _check_line("Paper.categories", "CATEGORIES_LINE", line, paper.categories, True)
     _check_optional("Paper.pdf_url", paper.pdf_url)
     _check_line(
-        "Paper.pdf_url", "LINKS_LINE", serializer.links_line(paper.pdf_url), paper.pdf_url, False
+        "Paper.pdf_url", "LINKS_LINE", lines.links_line(paper.pdf_url), paper.pdf_url, False
     )
     _check_datetime("Paper.published", paper.published)
     _check_datetime("Paper.updated", paper.updated)
@@ -108,22 +108,22 @@ def _validate_paper(paper: Paper) -> None:
     _check_line(
         "Paper.authors",
         "AUTHORS_LINE",
-        serializer.authors_line(paper.authors),
+        lines.authors_line(paper.authors),
         paper.authors,
         False,
     )
     _check_optional("Paper.comment", paper.comment)
     _check_line(
-        "Paper.comment", "COMMENT_LINE", serializer.comment_line(paper.comment), paper.comment, True
+        "Paper.comment", "COMMENT_LINE", lines.comment_line(paper.comment), paper.comment, True
     )
     _check_optional("Paper.journal_ref", paper.journal_ref)
-    line = serializer.journal_line(paper.journal_ref)
+    line = lines.journal_line(paper.journal_ref)
     _check_line("Paper.journal_ref", "JOURNAL_LINE", line, paper.journal_ref, True)
     _check_type("Paper.summary", paper.summary, str)
     _check_line(
         "Paper.summary",
         "SUMMARY_LINE",
-        serializer.summary_line(paper.summary),
+        lines.summary_line(paper.summary),
         paper.summary,
         False,
     )
@@ -251,7 +251,7 @@ def _validate_digest(digest: Digest) -> None:
     if isinstance(digest.date, dt.datetime):
         raise TypeError(f"Digest.date must be a date, not a datetime: {digest.date!r}")
     if not terminal_pattern("HEADER_LINE").fullmatch(
-        serializer.header_line(digest.category, digest.date)
+        lines.header_line(digest.category, digest.date)
     ):
         raise ValueError(
             f"Digest.category cannot hold a newline: the header is one line: {digest.category!r}"
@@ -296,3 +296,22 @@ class Digest:
 
     def __attrs_post_init__(self) -> None:
         _validate_digest(self)
+
+
+_DIGEST_FIELDS = tuple(a.name for a in attrs.fields(Digest))
+
+
+def trusted_digest(category: str, date: dt.date, papers: tuple[Paper, ...], newline: str) -> Digest:
+    """Build a Digest from values the parser took out of a file the grammar accepted.
+
+    Skips the validators, as :func:`trusted_paper` does (the tests check that every parsed
+    digest passes them): they would compile the grammar's header terminal at every start.
+
+    >>> day = dt.date(2023, 3, 11)
+    >>> trusted_digest("cs.CV", day, (), "\\n") == Digest("cs.CV", day)
+    True
+    """
+    digest = _new_object(Digest)
+    for name, value in zip(_DIGEST_FIELDS, (category, date, papers, newline, ())):
+        _set_attribute(digest, name, value)
+    return digest

@@ -1,32 +1,48 @@
 """Digest text to model objects: ``parse_digest``, ``parse_paper`` and ``iter_papers``.
 
 A valid file is parsed by one call of the LALR parser, whose transformer (:class:`Builder`)
-builds the objects as rules are reduced. When that fails and the caller asked for a lenient
-parse, the file is split into blocks at its ``### `` lines and each block is parsed on its own,
-bibtexparser-style: a broken block becomes a :class:`BrokenBlock` and the rest still parses.
+builds the objects as rules are reduced. That first call reads each paper block as one token
+(the grammar's ``PAPER_BLOCK``) and splits its fields in Python: the fast path. When it fails,
+the text is parsed again with one token per line, which is what every error message is worded
+from; and when the caller asked for a lenient parse, the file is split into blocks at its
+``### `` lines and each block is parsed on its own, bibtexparser-style: a broken block becomes
+a :class:`BrokenBlock` and the rest still parses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any, cast
 
-from lark import Token, Transformer
+from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
 
+from . import lines
 from .errors import DigestSyntaxError
-from .grammar import lark_parser
-from .model import BrokenBlock, Digest, Paper, trusted_paper
-from .serializer import looks_bold
+from .grammar import BLOCK_START_SYMBOLS, LARK_OPTIONS, LINE_START_SYMBOLS, grammar_text
+from .lines import looks_bold
+from .model import BrokenBlock, Digest, Paper, trusted_digest, trusted_paper
 
 if TYPE_CHECKING:
     from typing import TypeAlias
 
     Source: TypeAlias = "str | os.PathLike[str]"
 
-__all__ = ["Builder", "iter_papers", "parse_digest", "parse_paper"]
+__all__ = [
+    "Builder",
+    "fast_parser",
+    "iter_papers",
+    "lark_parser",
+    "parse_digest",
+    "parse_paper",
+    "raw_blocks",
+]
+
+#: ``iter_papers`` and ``check`` read and parse about this many bytes of whole blocks at a time.
+CHUNK_BYTES = 1 << 16
 
 _BOM = "\ufeff"
 
@@ -127,6 +143,138 @@ class Builder(Transformer[Token, object]):
             _optional(c[9][15:-1]),
             c[10][15:-1],
         )
+
+    def digest_blocks(self, c: list[Any]) -> tuple[str, dt.date, tuple[Paper, ...]]:
+        """``digest_blocks: HEADER_LINE PAPER_BLOCK*`` -> ``(label, date, papers)``.
+
+        Tokens are read through ``.value``: lark-cython's are not ``str``.
+
+        >>> Builder().digest_blocks([Token("HEADER_LINE", "# Arxiv Papers in x on 2001-02-03\\n")])
+        ('x', datetime.date(2001, 2, 3), ())
+        """
+        label, date = _header_of(c[0].value)
+        return label, date, tuple([_block_paper(token.value) for token in c[1:]])
+
+    def paper_blocks(self, c: list[Any]) -> tuple[Paper, ...]:
+        """``paper_blocks: PAPER_BLOCK*`` -> the papers.
+
+        >>> from pathlib import Path
+        >>> text = Path("tests/corpus/cs.CV/2023/03/20230311.md").read_text(encoding="utf-8")
+        >>> papers = fast_parser().parse(text[text.index("### ") :], start="paper_blocks")
+        >>> len(papers), papers[0].arxiv_id
+        (45, '2303.06250')
+        """
+        return tuple([_block_paper(token.value) for token in c])
+
+
+class _NotFast(Exception):
+    """A block the fast path leaves to the line-by-line rules (which word the error)."""
+
+
+def _value_start(write_line: Callable[[Any], str]) -> int:
+    """Where a field's value starts in its part of a block split at ``"\\n- **"``."""
+    return write_line("\0").index("\0") - len("- **")
+
+
+_ID = _value_start(lines.arxiv_id_line)
+_DOI = _value_start(lines.doi_line)
+_CATEGORIES = _value_start(lambda value: lines.categories_line((value,), None))
+_LINKS = _value_start(lines.links_line)
+_PUBLISHED = _value_start(lines.published_line)
+_UPDATED = _value_start(lines.updated_line)
+_AUTHORS = _value_start(lambda value: lines.authors_line((value,)))
+_COMMENT = _value_start(lines.comment_line)
+_JOURNAL = _value_start(lines.journal_line)
+_SUMMARY = _value_start(lines.summary_line)
+_TITLE = lines.title_line("\0").index("\0")
+_SUMMARY_END = -len("\n" + lines.BLOCK_END)
+_fromisoformat = dt.datetime.fromisoformat
+
+
+def _block_paper(block: str) -> Paper:
+    """A ``PAPER_BLOCK`` token's paper: its fields are the parts between ``"\\n- **"``."""
+    f = block.split("\n- **")
+    try:
+        published = _fromisoformat(f[5][_PUBLISHED:])
+        updated = _fromisoformat(f[6][_UPDATED:])
+    except ValueError:
+        raise _NotFast from None
+    categories, primary = _categories(f[3][_CATEGORIES:])
+    authors = f[7][_AUTHORS:]
+    doi, pdf, comment, journal = f[2][_DOI:], f[4][_LINKS:-1], f[8][_COMMENT:], f[9][_JOURNAL:]
+    return trusted_paper(
+        f[0][_TITLE:],
+        f[1][_ID:],
+        None if doi == "None" else doi,
+        categories,
+        primary,
+        None if pdf == "None" else pdf,
+        published,
+        updated,
+        tuple(authors.split(", ")) if authors else (),
+        None if comment == "None" else comment,
+        None if journal == "None" else journal,
+        f[10][_SUMMARY:_SUMMARY_END],
+    )
+
+
+def _header_of(line: str) -> tuple[str, dt.date]:
+    label, _, date = line[18:-1].rpartition(" on ")
+    try:
+        return label, dt.date.fromisoformat(date)
+    except ValueError:
+        raise _NotFast from None
+
+
+@functools.cache
+def lark_parser() -> Lark:
+    """The LALR parser, built once per process, that turns text straight into model objects.
+
+    Plain Lark: its exceptions are what the error messages are made from.
+
+    >>> lark_parser().options.parser
+    'lalr'
+    """
+    return Lark(
+        grammar_text(), start=list(LINE_START_SYMBOLS), transformer=Builder(), **LARK_OPTIONS
+    )
+
+
+@functools.cache
+def fast_parser() -> Lark:
+    """The parser of the fast path: with lark-cython's lexer and parser when it is installed.
+
+    ``pip install 'arxiv-digest[fast]'`` installs it. Either way it gives the same objects (the
+    tests check it on every real file); errors always come from :func:`lark_parser`.
+
+    >>> fast_parser().parse("# Arxiv Papers in cs.CV on 2023-03-11\\n", start="digest_blocks")
+    ('cs.CV', datetime.date(2023, 3, 11), ())
+    """
+    options: dict[str, Any] = {}
+    try:
+        import lark_cython
+    except ImportError:
+        pass
+    else:
+        options["_plugins"] = lark_cython.plugins
+    return Lark(
+        grammar_text(),
+        start=list(BLOCK_START_SYMBOLS),
+        transformer=Builder(),
+        **options,
+        **LARK_OPTIONS,
+    )
+
+
+def _fast(text: str, start: str) -> Any:
+    """The fast path's result for ``text``, or None when the text is not valid.
+
+    The slow path then parses it again, to say why (or, leniently, to keep what it can).
+    """
+    try:
+        return fast_parser().parse(text, start=start)
+    except (UnexpectedInput, _NotFast, _BadValue):
+        return None
 
 
 def _path_of(source: Source, path: str | os.PathLike[str] | None) -> str | None:
@@ -306,6 +454,10 @@ def parse_digest(
     name = _path_of(source, path)
     text = source if isinstance(source, str) else read_text(source)
     text, newline = normalize(text, name)
+    fast = _fast(text, "digest_blocks")
+    if fast is not None:
+        label, date, papers = fast
+        return trusted_digest(label, date, papers, newline)
     try:
         result = lark_parser().parse(text, start="digest")
     except (UnexpectedInput, _BadValue) as error:
@@ -337,16 +489,20 @@ def parse_paper(text: str, *, path: str | os.PathLike[str] | None = None) -> Pap
     'ReBound: An Open-Source 3D Bounding Box Annotation Tool for Active Learning'
     """
     name = None if path is None else os.fspath(path)
+    fast = _fast(text, "paper_blocks")
+    if fast is not None and len(fast) == 1:
+        return cast("Paper", fast[0])
     paper = _parse(text, "paper", name)
     assert isinstance(paper, Paper)
     return paper
 
 
 def iter_papers(path: str | os.PathLike[str]) -> Iterator[Paper]:
-    """Yield the papers of a digest file one block at a time, without reading it whole.
+    """Yield the papers of a digest file a chunk at a time, without reading it whole.
 
-    Memory is bounded by the largest block. The header is checked first; a broken block
-    raises :class:`DigestSyntaxError` after the papers before it have been yielded.
+    Memory is bounded by the largest block (and a chunk of 64 kB). The header is checked
+    first; a broken block raises :class:`DigestSyntaxError` after the papers before it have
+    been yielded.
 
     >>> from arxiv_digest import iter_papers
     >>> papers = iter_papers("tests/corpus/cs.CV/2023/03/20230311.md")
@@ -354,22 +510,90 @@ def iter_papers(path: str | os.PathLike[str]) -> Iterator[Paper]:
     '2303.06250'
     """
     name = os.fspath(path)
-    newline: str | None = None
     with open(path, "rb") as file:
-        block: list[bytes] = []
-        block_line = 1
-        for line_number, raw in enumerate(file, 1):  # binary lines end at b"\n" only
-            if block and raw.startswith(b"### "):
-                paper = _parse_raw_block(block, block_line, name, newline)
-                if paper is not None:
-                    yield paper
-                block, block_line = [], line_number
-            if newline is None:
-                newline = "\r\n" if raw.endswith(b"\r\n") else "\n"
-            block.append(raw)
-        paper = _parse_raw_block(block, block_line, name, newline)
-        if paper is not None:
-            yield paper
+        blocks = raw_blocks(file, CHUNK_BYTES)
+        _, head = next(blocks)
+        if not head:  # the file starts with a title line: it is the header region, and wrong
+            head = next(blocks, (1, b""))[1]
+        first_end = head.find(b"\n")
+        newline = "\r\n" if first_end > 0 and head[first_end - 1] == 13 else "\n"
+        _parse_raw_block([head], 1, name, newline)
+        for chunk in _chunks(blocks):
+            papers = _fast_chunk(chunk, newline)
+            if papers is not None:
+                yield from papers
+                continue
+            for first_line, raw in chunk:  # the line-by-line rules find and word the error
+                paper = _parse_raw_block([raw], first_line, name, newline)
+                assert paper is not None
+                yield paper
+
+
+def _chunks(blocks: Iterator[tuple[int, bytes]]) -> Iterator[list[tuple[int, bytes]]]:
+    """Consecutive blocks, about ``CHUNK_BYTES`` of them at a time: one Lark call each."""
+    chunk: list[tuple[int, bytes]] = []
+    size = 0
+    for block in blocks:
+        chunk.append(block)
+        size += len(block[1])
+        if size >= CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _fast_chunk(chunk: list[tuple[int, bytes]], newline: str) -> tuple[Paper, ...] | None:
+    """The papers of whole blocks, or None when any of them is not valid text and syntax."""
+    try:
+        text = b"".join(raw for _, raw in chunk).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if newline == "\r\n":
+        if text.count("\r\n") != text.count("\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    papers = _fast(text, "paper_blocks")
+    return (
+        None if papers is None or len(papers) != len(chunk) else cast("tuple[Paper, ...]", papers)
+    )
+
+
+def raw_blocks(file: IO[bytes], size: int = 1 << 16) -> Iterator[tuple[int, bytes]]:
+    """``(first line, bytes)`` of the header region, then of each block, read ``size`` at a time.
+
+    Blocks start at the lines that start with ``### `` (the header region is empty when the
+    file starts with one), as a lenient parse cuts them; a block is joined only once whole.
+
+    >>> import io
+    >>> list(raw_blocks(io.BytesIO(b"# h\\n### a\\nx\\n### b\\n"), size=3))
+    [(1, b'# h\\n'), (2, b'### a\\nx\\n'), (4, b'### b\\n')]
+    """
+    parts: list[bytes] = []
+    tail = b""  # the last bytes of the block so far: a boundary may straddle two reads
+    line = 1
+    data = file.read(size)
+    while 0 < len(data) < 4 and (more := file.read(size)):
+        data += more
+    if data.startswith(b"### "):
+        yield 1, b""
+    while data:
+        window = tail + data
+        found = window.find(b"\n### ")
+        if found < 0:
+            parts.append(data)
+            tail = window[-4:]
+        else:
+            block = b"".join(parts) + data
+            start, cut = 0, len(block) - len(window) + found
+            while cut >= 0:
+                yield line, block[start : cut + 1]
+                line += block.count(b"\n", start, cut + 1)
+                start = cut + 1
+                cut = block.find(b"\n### ", start)
+            parts, tail = [block[start:]], block[-4:]
+        data = file.read(size)
+    yield line, b"".join(parts)
 
 
 def _parse_raw_block(

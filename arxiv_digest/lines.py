@@ -1,0 +1,105 @@
+"""The layout of each line of a digest: the one place that knows it.
+
+The serializer writes with these functions and the model's validators check a value by
+matching the line they write against the grammar's line terminal, so both sit above this
+module. Each function writes one line of a paper block (continuation lines included), with
+its newline.
+
+>>> title_line("A title")
+'### A title\\n'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+__all__ = [
+    "BLOCK_END",
+    "arxiv_id_line",
+    "authors_line",
+    "categories_line",
+    "comment_line",
+    "doi_line",
+    "header_line",
+    "journal_line",
+    "links_line",
+    "looks_bold",
+    "published_line",
+    "summary_line",
+    "title_line",
+    "updated_line",
+]
+
+#: Three empty lines close every paper block.
+BLOCK_END = "\n\n\n"
+
+
+def header_line(category: str, date: dt.date) -> str:
+    """``# Arxiv Papers in cs.CV on 2023-03-11`` and its newline."""
+    return f"# Arxiv Papers in {category} on {date.isoformat()}\n"
+
+
+def title_line(title: str) -> str:
+    """``### <title>``."""
+    return f"### {title}\n"
+
+
+def arxiv_id_line(entry_id: str) -> str:
+    """``- **Arxiv ID**: <entry URL>``."""
+    return f"- **Arxiv ID**: {entry_id}\n"
+
+
+def doi_line(doi: str | None) -> str:
+    """``- **DOI**: <doi or None>``."""
+    return f"- **DOI**: {doi}\n"
+
+
+def looks_bold(term: str) -> bool:
+    """Whether a first category term reads as bold, that is, as the primary category.
+
+    >>> looks_bold("**cs.CV**"), looks_bold("cs.CV"), looks_bold("***")
+    (True, False, False)
+    """
+    return len(term) >= 4 and term.startswith("**") and term.endswith("**")
+
+
+def categories_line(categories: tuple[str, ...], primary: str | None) -> str:
+    """``- **Categories**: **<primary>**, <term>, ...``: the first term bold when primary."""
+    if primary is not None and categories:
+        categories = (f"**{categories[0]}**", *categories[1:])
+    return f"- **Categories**: {', '.join(categories)}\n"
+
+
+def links_line(pdf_url: str | None) -> str:
+    """``- **Links**: [PDF](<url or None>)``."""
+    return f"- **Links**: [PDF]({pdf_url})\n"
+
+
+def published_line(published: dt.datetime) -> str:
+    """``- **Published**: 2023-03-11 00:11:30+00:00``: Python's ``str()`` of the datetime."""
+    return f"- **Published**: {published}\n"
+
+
+def updated_line(updated: dt.datetime) -> str:
+    """``- **Updated**: 2023-03-11 00:11:30+00:00``."""
+    return f"- **Updated**: {updated}\n"
+
+
+def authors_line(authors: tuple[str, ...]) -> str:
+    """``- **Authors**: <name>, <name>, ...``."""
+    return f"- **Authors**: {', '.join(authors)}\n"
+
+
+def comment_line(comment: str | None) -> str:
+    """``- **Comment**: <text or None>``."""
+    return f"- **Comment**: {comment}\n"
+
+
+def journal_line(journal_ref: str | None) -> str:
+    """``- **Journal**: <text or None>``."""
+    return f"- **Journal**: {journal_ref}\n"
+
+
+def summary_line(summary: str) -> str:
+    """``- **Summary**: <abstract>``."""
+    return f"- **Summary**: {summary}\n"
