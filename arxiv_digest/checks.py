@@ -104,6 +104,35 @@ def _field_lines(paper: Paper) -> dict[str, int]:
     return offsets
 
 
+# The lines of a paper block whose values hold no newline: each line function's, and the end.
+_BLOCK_LINES = serializer.BLOCK_END.count("\n") + sum(
+    write("x").count("\n")
+    for write in (
+        serializer.title_line,
+        serializer.arxiv_id_line,
+        serializer.doi_line,
+        lambda value: serializer.categories_line((value,), None),
+        serializer.links_line,
+        lambda value: serializer.published_line(value),
+        lambda value: serializer.updated_line(value),
+        lambda value: serializer.authors_line((value,)),
+        serializer.comment_line,
+        serializer.journal_line,
+        serializer.summary_line,
+    )
+)
+
+
+def _block_lines(paper: Paper) -> int:
+    """How many lines a paper's block takes, as :func:`serializer.serialize_paper` writes it.
+
+    Only the values that may wrap add lines: counting their newlines is much cheaper than
+    writing the block again.
+    """
+    wrapped = (paper.doi or "", paper.comment or "", paper.journal_ref or "", *paper.categories)
+    return _BLOCK_LINES + sum(value.count("\n") for value in wrapped)
+
+
 def _value_column(write_line: Callable[[Any], str]) -> int:
     """Where a field's value starts on its line (1-based), from the serializer's layout."""
     return write_line("\0").index("\0") + 1
@@ -120,10 +149,9 @@ _VALUE_COLUMN = {
 
 
 def _paper_findings(path: str, line: int, paper: Paper, day: dt.date) -> Iterator[Finding]:
-    lines = _field_lines(paper)
-
     def at(field: str, code: str, message: str) -> Finding:
-        return Finding(path, line + lines[field], _VALUE_COLUMN[field], code, message)
+        # The field's line is worked out only for a finding: most papers have none.
+        return Finding(path, line + _field_lines(paper)[field], _VALUE_COLUMN[field], code, message)
 
     published_utc = paper.published.astimezone(dt.timezone.utc)
     if published_utc.date() != day:
@@ -195,7 +223,7 @@ def _file_findings(name: str, digest: Digest) -> Iterator[Finding]:
         while broken and broken[0].index == index:
             line += broken.pop(0).text.count("\n")
         yield from rules.findings(line, paper)
-        line += serializer.serialize_paper(paper).count("\n")
+        line += _block_lines(paper)
 
 
 def _header_findings(name: str, digest: Digest) -> Iterator[Finding]:
