@@ -20,7 +20,16 @@ import attrs
 from . import serializer
 from .errors import DigestSyntaxError
 from .model import Digest, Paper
-from .parser import _parse, decode, normalize, parse_digest, raw_blocks, read_text
+from .parser import (
+    _chunks,
+    _fast_chunk,
+    _parse,
+    decode,
+    normalize,
+    parse_digest,
+    raw_blocks,
+    read_text,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -415,7 +424,8 @@ def _stream(name: str, newline: str) -> Iterator[Finding]:
         buffer += _header_findings(name, head_only)
         buffer += cr_findings(head, 1)
         rules = _PaperRules(name, day)
-        for first, raw in blocks:
+        for chunk in _chunks(blocks):
+            first = chunk[0][0]
             if buffer:
                 buffer.sort(key=_sort_key)  # stable: equal keys keep the order they came in
                 done = 0
@@ -423,15 +433,23 @@ def _stream(name: str, newline: str) -> Iterator[Finding]:
                     done += 1
                 yield from buffer[:done]
                 del buffer[:done]
-            text = text_of(raw, first)
-            try:
-                paper = _parse(text, "paper", name, first)
-            except DigestSyntaxError as error:
-                buffer.append(Finding(name, error.line, error.column, "AD001", error.message))
-            else:
-                assert isinstance(paper, Paper)
-                buffer += rules.findings(first, paper)
-            buffer += cr_findings(text, first)
+            papers = _fast_chunk(chunk, newline)
+            if papers is not None:  # the common case: one Lark call for the chunk
+                for (line, raw), paper in zip(chunk, papers):
+                    buffer += rules.findings(line, paper)
+                    if newline == "\n" and b"\r\n" in raw:
+                        buffer += cr_findings(raw.decode("utf-8"), line)
+                continue
+            for line, raw in chunk:
+                text = text_of(raw, line)
+                try:
+                    parsed = _parse(text, "paper", name, line)
+                except DigestSyntaxError as error:
+                    buffer.append(Finding(name, error.line, error.column, "AD001", error.message))
+                else:
+                    assert isinstance(parsed, Paper)
+                    buffer += rules.findings(line, parsed)
+                buffer += cr_findings(text, line)
     buffer.sort(key=_sort_key)
     yield from buffer
 

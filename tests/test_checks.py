@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 import arxiv_digest.checks
-from arxiv_digest import DigestSyntaxError
-from arxiv_digest.checks import (
-    FileCheck,
-    check_file,
-    check_files,
-    check_stream,
-    raw_blocks,
-)
+import arxiv_digest.parser
+from arxiv_digest import DigestSyntaxError, Paper
+from arxiv_digest.checks import FileCheck, check_file, check_files, check_stream
+from arxiv_digest.parser import raw_blocks
 from tests.conftest import CORPUS, CORPUS_FILES
 
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
@@ -89,10 +86,15 @@ def test_streaming_the_corpus_finds_what_the_whole_file_does(path: Path) -> None
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-@pytest.mark.parametrize("name", ["cs.CV/2023/03/20230311.md", "cs.CV/2023/04/20230312.md"])
+@pytest.mark.parametrize(
+    ("name", "chunk"),
+    [("cs.CV/2023/03/20230311.md", 1 << 16), ("cs.CV/2023/04/20230312.md", 3000)],
+)
 def test_streaming_a_broken_file_finds_what_the_whole_file_does(
-    tmp_path: Path, variant: str, name: str
+    tmp_path: Path, variant: str, name: str, chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Small chunks: some of them parse whole, others fall back to one block at a time.
+    monkeypatch.setattr(arxiv_digest.parser, "CHUNK_BYTES", chunk)
     path = write(tmp_path, VARIANTS[variant], name)
     whole = check_file(path)
     assert list(check_stream(path)) == whole
@@ -203,3 +205,48 @@ def test_block_lines_count_what_the_serializer_writes() -> None:
             assert _block_lines(paper) == serialize_paper(paper).count("\n")
             wrapped += _block_lines(paper) > 14
     assert wrapped  # real papers with wrapped values are among them
+
+
+def line_by_line(path: Path) -> Iterator[Paper]:
+    """iter_papers as it was: one block at a time, read a line at a time (the reference)."""
+    from arxiv_digest.parser import _parse_raw_block
+
+    name = str(path)
+    newline: str | None = None
+    with open(path, "rb") as file:
+        block: list[bytes] = []
+        block_line = 1
+        for line_number, raw in enumerate(file, 1):
+            if block and raw.startswith(b"### "):
+                paper = _parse_raw_block(block, block_line, name, newline)
+                if paper is not None:
+                    yield paper
+                block, block_line = [], line_number
+            if newline is None:
+                newline = "\r\n" if raw.endswith(b"\r\n") else "\n"
+            block.append(raw)
+        paper = _parse_raw_block(block, block_line, name, newline)
+        if paper is not None:
+            yield paper
+
+
+def outcome(papers: Iterator[Paper]) -> tuple[list[Paper], str]:
+    done = []
+    try:
+        for paper in papers:
+            done.append(paper)
+    except DigestSyntaxError as error:
+        return done, str(error)
+    return done, ""
+
+
+@pytest.mark.parametrize("chunk", [1 << 16, 3000, 1])
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_iter_papers_in_chunks_yields_and_fails_as_block_by_block(
+    tmp_path: Path, variant: str, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arxiv_digest import iter_papers
+
+    monkeypatch.setattr(arxiv_digest.parser, "CHUNK_BYTES", chunk)
+    path = write(tmp_path, VARIANTS[variant])
+    assert outcome(iter_papers(path)) == outcome(line_by_line(path))
