@@ -1,0 +1,78 @@
+"""The fast path (one token per paper block, lark-cython when installed) reads every real
+file as the line-by-line rules do, and falls back to them, unchanged, on anything else."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import cast
+
+import attrs
+import pytest
+from lark import Lark
+
+from arxiv_digest import DigestSyntaxError, parse_digest, parse_paper, serialize_digest
+from arxiv_digest.grammar import BLOCK_START_SYMBOLS, LARK_OPTIONS, grammar_text
+from arxiv_digest.parser import Builder, fast_parser, lark_parser, normalize
+from tests.conftest import CORPUS_FILES
+
+CYTHON = importlib.util.find_spec("lark_cython") is not None
+
+
+def text_of(path: Path) -> str:
+    return normalize(path.read_bytes().decode("utf-8"), None)[0]
+
+
+def parse_fast(text: str, start: str) -> object:
+    return fast_parser().parse(text, start=start)
+
+
+def test_fast_parser_is_lark_cython_exactly_when_it_is_installed() -> None:
+    plugins = fast_parser().options.options.get("_plugins") or {}
+    assert bool(plugins) == CYTHON
+    assert "lark_cython" in type(fast_parser().parser.parser).__module__ or not CYTHON
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_the_block_terminal_reads_what_the_line_rules_read(path: Path) -> None:
+    text = text_of(path)
+    fast = cast("tuple[object, object, tuple[object, ...]]", parse_fast(text, "digest_blocks"))
+    assert fast == lark_parser().parse(text, start="digest")
+    header_end = text.index("\n") + 1
+    assert parse_fast(text[header_end:], "paper_blocks") == fast[2]
+
+
+def test_lark_cython_and_plain_lark_give_the_same_papers() -> None:
+    plain = Lark(
+        grammar_text(), start=list(BLOCK_START_SYMBOLS), transformer=Builder(), **LARK_OPTIONS
+    )
+    for path in CORPUS_FILES:
+        text = text_of(path)
+        assert fast_parser().parse(text, start="digest_blocks") == plain.parse(
+            text, start="digest_blocks"
+        )
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES[::10], ids=lambda p: p.name)
+def test_parsed_digests_pass_the_validators(path: Path) -> None:
+    digest = parse_digest(path)  # built without running them
+    assert attrs.evolve(digest) == digest  # evolve runs every validator again
+    assert serialize_digest(digest) == path.read_bytes().decode("utf-8")
+    for paper in digest.papers[:5]:
+        assert attrs.evolve(paper) == paper
+
+
+def third_line(text: str, first: int, third: int) -> int:
+    """The line, counted from the first block, where the second block starts."""
+    return text.count("\n", first, text.index("\n### ", first) + 1) + 1
+
+
+def test_parse_paper_takes_one_block_only() -> None:
+    text = text_of(CORPUS_FILES[-1])
+    first = text.index("### ")
+    second = text.index("\n### ", first) + 1
+    third = text.index("\n### ", second) + 1
+    assert parse_paper(text[first:second]) == parse_digest(text).papers[0]
+    with pytest.raises(DigestSyntaxError) as two:
+        parse_paper(text[first:third])  # two blocks: the fast path leaves them to the rules
+    assert two.value.line == third_line(text, first, third)
