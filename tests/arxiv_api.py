@@ -179,7 +179,9 @@ class FakeArxivAPI:
     def answer(self, path: str) -> tuple[int, bytes]:
         """The status and body for one request."""
         parts = urlsplit(path)
-        params = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        params = {
+            key: values[-1] for key, values in parse_qs(parts.query, keep_blank_values=True).items()
+        }
         with self._lock:
             index = len(self.log)
             record: dict[str, Any] = {"params": params, "time": dt.datetime.now()}
