@@ -1,10 +1,12 @@
 """``arxiv-digest collect`` end to end: the real ``arxiv`` client against a local fake API.
 
 The server (``tests/arxiv_api.py``) serves Atom made from the real digests of
-``tests/corpus``; ``collect`` must write those files back byte for byte. Every one of the 93
-files can be reproduced: none has a title that the client would change (it collapses each
+``tests/corpus``; ``collect`` must write those files back byte for byte. 93 of the 95 files
+come back unchanged: none has a title that the client would change (it collapses each
 whitespace run to one space), an empty comment, DOI or journal (the client reads an empty
 element as missing, which the digest writes as ``None``), or a character XML cannot carry.
+The other two are not the generator's output (``UNBOLDED``): collect writes what the
+generator would have written for their papers, which differs in one line each.
 """
 
 from __future__ import annotations
@@ -33,6 +35,20 @@ ROOT = Path(__file__).resolve().parent.parent
 FIRST, LAST = "1998-01-01", "2026-12-31"
 ALL_DAYS = (dt.date(2026, 12, 31) - dt.date(1998, 1, 1)).days + 1
 
+#: The two real files the generator cannot have written (see GENERATOR.md): a paper repeats
+#: its primary category later in the list without bold. The generator bolds every term equal
+#: to the primary, so collect writes that line with both bold.
+UNBOLDED = {
+    Path("cs.CV/2018/10/20181031.md"): (
+        "**cs.AI**, cs.CV, cs.LG, cs.NE, 68T05, cs.LG, cs.AI, cs.CV,",
+        "**cs.AI**, cs.CV, cs.LG, cs.NE, 68T05, cs.LG, **cs.AI**, cs.CV,",
+    ),
+    Path("cs.CV/2025/08/20250803.md"): (
+        "**cs.CV**, cs.AI, cs.CV, cs.MM",
+        "**cs.CV**, cs.AI, **cs.CV**, cs.MM",
+    ),
+}
+
 
 @functools.cache
 def corpus_papers() -> tuple[Paper, ...]:
@@ -54,10 +70,21 @@ def digests(archive: Path) -> dict[Path, bytes]:
     return {p.relative_to(archive): p.read_bytes() for p in sorted(archive.rglob("*.md"))}
 
 
+def generator_bytes(path: Path) -> bytes:
+    """What the generator writes for the papers of the corpus file at ``path``."""
+    text = (CORPUS / path).read_text(encoding="utf-8")
+    if path in UNBOLDED:
+        real, bold = UNBOLDED[path]
+        assert text.count(real) == 1
+        text = text.replace(real, bold)
+    return text.encode("utf-8")
+
+
 def corpus_days(first: str, last: str) -> dict[Path, bytes]:
-    """The corpus files of the days first..last (names compare as dates)."""
+    """The generator's files of the corpus days first..last (names compare as dates)."""
     low, high = first.replace("-", ""), last.replace("-", "")
-    return {p.relative_to(CORPUS): p.read_bytes() for p in CORPUS_FILES if low <= p.stem <= high}
+    paths = [p.relative_to(CORPUS) for p in CORPUS_FILES if low <= p.stem <= high]
+    return {path: generator_bytes(path) for path in paths}
 
 
 def leftovers(archive: Path) -> list[Path]:
@@ -76,12 +103,15 @@ def test_collect_writes_every_real_file_back_and_a_second_run_changes_nothing(
         code, out, err = run(*args(archive, api.url))
         assert (code, err) == (0, "")
         assert out == (
-            f"cs.CV {FIRST} to {LAST}: {ALL_DAYS} days: 93 new, 0 updated, 0 unchanged,"
-            f" {ALL_DAYS - 93} without papers; 2128 papers.\n"
+            f"cs.CV {FIRST} to {LAST}: {ALL_DAYS} days: 95 new, 0 updated, 0 unchanged,"
+            f" {ALL_DAYS - 95} without papers; 2246 papers.\n"
         )
-        assert digests(archive) == corpus_days(FIRST, LAST)
-        # One query, paged: 2128 results, 200 a page (the default), ascending dates.
-        assert [r["params"]["start"] for r in api.log] == [str(i) for i in range(0, 2200, 200)]
+        written = digests(archive)
+        assert written == corpus_days(FIRST, LAST)
+        same = [path for path in written if written[path] == (CORPUS / path).read_bytes()]
+        assert len(same) == 93 == len(CORPUS_FILES) - len(UNBOLDED)
+        # One query, paged: 2246 results, 200 a page (the default), ascending dates.
+        assert [r["params"]["start"] for r in api.log] == [str(i) for i in range(0, 2400, 200)]
         assert [{k: v for k, v in r["params"].items() if k != "start"} for r in api.log] == [
             {
                 "search_query": "cat:cs.CV AND submittedDate:[199801010000 TO 202701010000]",
@@ -94,7 +124,7 @@ def test_collect_writes_every_real_file_back_and_a_second_run_changes_nothing(
         before = {p: p.stat().st_mtime_ns for p in archive.rglob("*.md")}
         code, out, err = run(*args(archive, api.url))
     assert (code, err) == (0, "")
-    assert "0 new, 0 updated, 93 unchanged" in out
+    assert "0 new, 0 updated, 95 unchanged" in out
     assert {p: p.stat().st_mtime_ns for p in archive.rglob("*.md")} == before
     assert leftovers(archive) == []
 
@@ -427,3 +457,22 @@ def test_an_interruption_leaves_the_finished_days_and_no_partial_file(
     expected = corpus_days(FIRST, LAST)
     assert all(written[path] == expected[path] for path in written)
     assert leftovers(archive) == []
+
+
+def test_the_recipe_writes_a_day_from_its_own_search(tmp_path: Path) -> None:
+    import arxiv
+
+    sys.path.insert(0, str(ROOT / "docs" / "recipes"))
+    try:
+        import write_from_results
+    finally:
+        sys.path.remove(str(ROOT / "docs" / "recipes"))
+    day = dt.date(2019, 3, 5)  # papers at 00:00:27 and 23:59:41
+    with FakeArxivAPI(corpus_papers()).running() as api:
+        client = arxiv.Client(delay_seconds=0)
+        client.query_url_format = api.url + "?{}"
+        results = write_from_results.fetch("cs.CV", day, client)
+        papers = (r for r in results if r.published.date() == day)
+        written = write_from_results.write_days(papers, tmp_path, "cs.CV")
+    assert written == [tmp_path / "cs.CV/2019/03/20190305.md"]
+    assert digests(tmp_path) == corpus_days("2019-03-05", "2019-03-05")
