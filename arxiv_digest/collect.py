@@ -31,6 +31,7 @@ __all__ = [
     "CollectReport",
     "DayFailure",
     "MissingClientError",
+    "check_category",
     "collect",
     "day_path",
     "search_query",
