@@ -149,8 +149,11 @@ def check_category(category: str) -> str:
 
 def _client(api_url: str | None, delay: float, page_size: int) -> Any:
     """An ``arxiv.Client`` for ``api_url``; its own retries are off (we retry with backoff)."""
+    from .files import signals_held
+
     try:
-        import arxiv
+        with signals_held():  # lxml's extension, like orjson's, must not be interrupted loading
+            import arxiv
     except ImportError:
         raise MissingClientError() from None
 
