@@ -152,7 +152,7 @@ def _client(api_url: str | None, delay: float, page_size: int) -> Any:
     from .files import signals_held
 
     try:
-        with signals_held():  # lxml's extension, like orjson's, must not be interrupted loading
+        with signals_held():  # lxml is an extension: hold Ctrl-C while it loads, as for orjson
             import arxiv
     except ImportError:
         raise MissingClientError() from None

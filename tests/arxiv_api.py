@@ -16,7 +16,8 @@ they are gone), a comment with its ``"\\n  "`` continuation breaks (as the API w
 
 Faults for the retry tests: ``faults`` maps a request's index (0 for the first) to the HTTP
 status to answer instead (429, 503, ...); ``hold_at`` blocks that request until ``release``
-is set, so a test can interrupt the client while it waits.
+is set, so a test can interrupt the client while it waits; ``wrong_order`` sorts the
+opposite way to ``sortOrder``.
 """
 
 from __future__ import annotations
@@ -121,8 +122,11 @@ class QueryError(ValueError):
     """A query the fake API cannot answer (HTTP 400, as the real one answers a bad query)."""
 
 
-def select(papers: Sequence[Any], params: Mapping[str, str]) -> list[Any]:
-    """The papers a query matches, in the order asked for (a stable sort, like the API's)."""
+def select(papers: Sequence[Any], params: Mapping[str, str], *, reverse: bool = False) -> list[Any]:
+    """The papers a query matches, in the order asked for (a stable sort, like the API's).
+
+    ``reverse`` plays an API that gets the order wrong: the opposite of ``sortOrder``.
+    """
     if params.get("id_list"):
         raise QueryError("id_list is not supported")
     matched = list(papers)
@@ -143,7 +147,7 @@ def select(papers: Sequence[Any], params: Mapping[str, str]) -> list[Any]:
         params.get("sortBy", "relevance")
     )
     if key is not None:
-        matched.sort(key=lambda p: getattr(p, key), reverse=order == "descending")
+        matched.sort(key=lambda p: getattr(p, key), reverse=(order == "descending") != reverse)
     elif params.get("sortBy", "relevance") != "relevance":
         raise QueryError(f"bad sortBy {params['sortBy']!r}")
     return matched
@@ -158,8 +162,10 @@ class FakeArxivAPI:
         *,
         faults: Mapping[int, int] | None = None,
         hold_at: int | None = None,
+        wrong_order: bool = False,
     ) -> None:
         self.papers = list(papers)
+        self.wrong_order = wrong_order
         self.faults = dict(faults or {})
         self.hold_at = hold_at
         self.held = threading.Event()
@@ -196,7 +202,7 @@ class FakeArxivAPI:
             record["status"] = self.faults[index]
             return self.faults[index], b"<error>try again later</error>\n"
         try:
-            matched = select(self.papers, params)
+            matched = select(self.papers, params, reverse=self.wrong_order)
             start = int(params.get("start", "0"))
             per_page = int(params.get("max_results", "10"))
         except (QueryError, ValueError) as error:

@@ -336,6 +336,20 @@ def test_a_client_error_is_not_retried_and_is_exit_2(tmp_path: Path) -> None:
     assert err == f"arxiv-digest: error: the arXiv API at {wrong} answered HTTP 404\n"
 
 
+def test_results_out_of_date_order_stop_the_run_before_writing_a_day(tmp_path: Path) -> None:
+    with FakeArxivAPI(corpus_papers(), wrong_order=True).running() as api:
+        code, out, err = run(*args(tmp_path, api.url, "2023-01-01", "2023-12-31"))
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        f"arxiv-digest: error: the arXiv API at {api.url} sent http://arxiv.org/abs/"
+    )
+    assert err.endswith(
+        " after papers of 2023-09-07: the results are not in submitted-date order, so the days"
+        " cannot be written one at a time\n"
+    )
+    assert digests(tmp_path) == {}
+
+
 def test_a_paper_the_format_cannot_carry_skips_its_day_only(tmp_path: Path) -> None:
     real = next(p for p in corpus_papers() if p.published.date() == dt.date(2023, 3, 11))
     # The API wraps comments with a newline and two spaces; a bare newline cannot be read
