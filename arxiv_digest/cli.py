@@ -477,9 +477,8 @@ def fix(
             )
         except DigestSyntaxError as error:  # not UTF-8
             errors.append(str(error).split("\n")[0])
-        except OSError as error:
-            verb = "cannot read or write" if error.filename is None else "cannot fix"
-            errors.append(f"{error.filename or path}: {verb}: {error.strerror or error}")
+        except OSError as error:  # unreadable, or the new file cannot be written
+            errors.append(f"{path}: cannot fix: {error.strerror or error}")
     fixes = sum(len(d.result.fixes) for d in done)
     changed = sum(d.result.changed for d in done)
     remaining = [finding for d in done for finding in d.result.remaining]
