@@ -23,8 +23,16 @@ from lark.exceptions import UnexpectedInput
 from . import lines
 from .errors import DigestSyntaxError
 from .grammar import BLOCK_START_SYMBOLS, LARK_OPTIONS, LINE_START_SYMBOLS, grammar_text
-from .lines import looks_bold
-from .model import BrokenBlock, Digest, Paper, trusted_digest, trusted_paper
+from .model import (
+    NO_CATEGORIES,
+    BoldTermError,
+    BrokenBlock,
+    Digest,
+    Paper,
+    read_categories,
+    trusted_digest,
+    trusted_paper,
+)
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -68,14 +76,13 @@ def _datetime(token: Token, prefix: int) -> dt.datetime:
         raise _BadValue(f"invalid date and time {value!r}: {error}", token, prefix) from None
 
 
-def _categories(value: str) -> tuple[tuple[str, ...], str | None]:
-    if not value:
-        return (), None
-    terms = value.split(", ")
-    if looks_bold(terms[0]):
-        terms[0] = terms[0][2:-2]
-        return tuple(terms), terms[0]
-    return tuple(terms), None
+def _categories(token: Token) -> tuple[tuple[str, ...], str | None, tuple[int, ...]]:
+    if len(token) == 18:  # "- **Categories**:\n": no categories
+        return NO_CATEGORIES
+    try:
+        return read_categories(token[18:-1])
+    except BoldTermError as error:
+        raise _BadValue(str(error), token, 18 + error.offset) from None
 
 
 def _header(token: Token) -> tuple[str, dt.date]:
@@ -127,7 +134,7 @@ class Builder(Transformer[Token, object]):
         >>> lark_parser().parse(block, start="paper").arxiv_id  # Lark calls Builder().paper
         '2303.06250'
         """
-        categories, primary = _categories(c[3][18:-1])
+        categories, primary, unbolded = _categories(c[3])
         authors = c[7][15:-1]
         return trusted_paper(
             c[0][4:-1],
@@ -142,6 +149,7 @@ class Builder(Transformer[Token, object]):
             _optional(c[8][15:-1]),
             _optional(c[9][15:-1]),
             c[10][15:-1],
+            unbolded,
         )
 
     def digest_blocks(self, c: list[Any]) -> tuple[str, dt.date, tuple[Paper, ...]]:
@@ -199,7 +207,13 @@ def _block_paper(block: str) -> Paper:
         updated = _fromisoformat(f[6][_UPDATED:])
     except ValueError:
         raise _NotFast from None
-    categories, primary = _categories(f[3][_CATEGORIES:])
+    terms = f[3]
+    try:
+        categories, primary, unbolded = (
+            read_categories(terms[_CATEGORIES:]) if len(terms) >= _CATEGORIES else NO_CATEGORIES
+        )
+    except BoldTermError:
+        raise _NotFast from None
     authors = f[7][_AUTHORS:]
     doi, pdf, comment, journal = f[2][_DOI:], f[4][_LINKS:-1], f[8][_COMMENT:], f[9][_JOURNAL:]
     return trusted_paper(
@@ -215,6 +229,7 @@ def _block_paper(block: str) -> Paper:
         None if comment == "None" else comment,
         None if journal == "None" else journal,
         f[10][_SUMMARY:_SUMMARY_END],
+        unbolded,
     )
 
 

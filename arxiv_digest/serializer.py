@@ -73,7 +73,7 @@ def serialize_paper(paper: Paper) -> str:
             title_line(paper.title),
             arxiv_id_line(paper.entry_id),
             doi_line(paper.doi),
-            categories_line(paper.categories, paper.primary_category),
+            categories_line(paper.categories, paper.primary_category, paper.unbolded),
             links_line(paper.pdf_url),
             published_line(paper.published),
             updated_line(paper.updated),
