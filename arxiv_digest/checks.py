@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
-from . import serializer
+from . import lines
 from .errors import DigestSyntaxError
 from .model import Digest, Paper
 from .parser import (
@@ -100,16 +100,16 @@ def _field_lines(paper: Paper) -> dict[str, int]:
     offsets: dict[str, int] = {}
     line = 0
     for name, text in (
-        ("title", serializer.title_line(paper.title)),
-        ("entry_id", serializer.arxiv_id_line(paper.entry_id)),
-        ("doi", serializer.doi_line(paper.doi)),
+        ("title", lines.title_line(paper.title)),
+        ("entry_id", lines.arxiv_id_line(paper.entry_id)),
+        ("doi", lines.doi_line(paper.doi)),
         (
             "categories",
-            serializer.categories_line(paper.categories, paper.primary_category, paper.unbolded),
+            lines.categories_line(paper.categories, paper.primary_category, paper.unbolded),
         ),
-        ("pdf_url", serializer.links_line(paper.pdf_url)),
-        ("published", serializer.published_line(paper.published)),
-        ("updated", serializer.updated_line(paper.updated)),
+        ("pdf_url", lines.links_line(paper.pdf_url)),
+        ("published", lines.published_line(paper.published)),
+        ("updated", lines.updated_line(paper.updated)),
     ):
         offsets[name] = line
         line += text.count("\n")
@@ -117,20 +117,20 @@ def _field_lines(paper: Paper) -> dict[str, int]:
 
 
 # The lines of a paper block whose values hold no newline: each line function's, and the end.
-_BLOCK_LINES = serializer.BLOCK_END.count("\n") + sum(
+_BLOCK_LINES = lines.BLOCK_END.count("\n") + sum(
     write("x").count("\n")
     for write in (
-        serializer.title_line,
-        serializer.arxiv_id_line,
-        serializer.doi_line,
-        lambda value: serializer.categories_line((value,), None),
-        serializer.links_line,
-        lambda value: serializer.published_line(value),
-        lambda value: serializer.updated_line(value),
-        lambda value: serializer.authors_line((value,)),
-        serializer.comment_line,
-        serializer.journal_line,
-        serializer.summary_line,
+        lines.title_line,
+        lines.arxiv_id_line,
+        lines.doi_line,
+        lambda value: lines.categories_line((value,), None),
+        lines.links_line,
+        lambda value: lines.published_line(value),
+        lambda value: lines.updated_line(value),
+        lambda value: lines.authors_line((value,)),
+        lines.comment_line,
+        lines.journal_line,
+        lines.summary_line,
     )
 )
 
@@ -151,12 +151,12 @@ def _value_column(write_line: Callable[[Any], str]) -> int:
 
 
 _VALUE_COLUMN = {
-    "title": _value_column(serializer.title_line),
-    "entry_id": _value_column(serializer.arxiv_id_line),
-    "categories": _value_column(lambda value: serializer.categories_line((value,), None)),
-    "pdf_url": _value_column(serializer.links_line),
-    "published": _value_column(serializer.published_line),
-    "updated": _value_column(serializer.updated_line),
+    "title": _value_column(lines.title_line),
+    "entry_id": _value_column(lines.arxiv_id_line),
+    "categories": _value_column(lambda value: lines.categories_line((value,), None)),
+    "pdf_url": _value_column(lines.links_line),
+    "published": _value_column(lines.published_line),
+    "updated": _value_column(lines.updated_line),
 }
 
 

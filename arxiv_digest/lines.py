@@ -35,22 +35,38 @@ BLOCK_END = "\n\n\n"
 
 
 def header_line(category: str, date: dt.date) -> str:
-    """``# Arxiv Papers in cs.CV on 2023-03-11`` and its newline."""
+    """``# Arxiv Papers in cs.CV on 2023-03-11`` and its newline.
+
+    >>> header_line("cs.CV", dt.date(2023, 3, 11))
+    '# Arxiv Papers in cs.CV on 2023-03-11\\n'
+    """
     return f"# Arxiv Papers in {category} on {date.isoformat()}\n"
 
 
 def title_line(title: str) -> str:
-    """``### <title>``."""
+    """``### <title>``.
+
+    >>> title_line("ReBound")
+    '### ReBound\\n'
+    """
     return f"### {title}\n"
 
 
 def arxiv_id_line(entry_id: str) -> str:
-    """``- **Arxiv ID**: <entry URL>``."""
+    """``- **Arxiv ID**: <entry URL>``.
+
+    >>> arxiv_id_line("http://arxiv.org/abs/2303.06250v1")
+    '- **Arxiv ID**: http://arxiv.org/abs/2303.06250v1\\n'
+    """
     return f"- **Arxiv ID**: {entry_id}\n"
 
 
 def doi_line(doi: str | None) -> str:
-    """``- **DOI**: <doi or None>``."""
+    """``- **DOI**: <doi or None>``.
+
+    >>> doi_line(None)
+    '- **DOI**: None\\n'
+    """
     return f"- **DOI**: {doi}\n"
 
 
@@ -94,35 +110,63 @@ def categories_line(
 
 
 def links_line(pdf_url: str | None) -> str:
-    """``- **Links**: [PDF](<url or None>)``."""
+    """``- **Links**: [PDF](<url or None>)``.
+
+    >>> links_line("http://arxiv.org/pdf/2303.06250v1")
+    '- **Links**: [PDF](http://arxiv.org/pdf/2303.06250v1)\\n'
+    """
     return f"- **Links**: [PDF]({pdf_url})\n"
 
 
 def published_line(published: dt.datetime) -> str:
-    """``- **Published**: 2023-03-11 00:11:30+00:00``: Python's ``str()`` of the datetime."""
+    """``- **Published**: 2023-03-11 00:11:30+00:00``: Python's ``str()`` of the datetime.
+
+    >>> published_line(dt.datetime(2023, 3, 11, 0, 11, 30, tzinfo=dt.timezone.utc))
+    '- **Published**: 2023-03-11 00:11:30+00:00\\n'
+    """
     return f"- **Published**: {published}\n"
 
 
 def updated_line(updated: dt.datetime) -> str:
-    """``- **Updated**: 2023-03-11 00:11:30+00:00``."""
+    """``- **Updated**: 2023-03-11 00:11:30+00:00``.
+
+    >>> updated_line(dt.datetime(2023, 3, 11, 0, 11, 30, 5, tzinfo=dt.timezone.utc))
+    '- **Updated**: 2023-03-11 00:11:30.000005+00:00\\n'
+    """
     return f"- **Updated**: {updated}\n"
 
 
 def authors_line(authors: tuple[str, ...]) -> str:
-    """``- **Authors**: <name>, <name>, ...``."""
+    """``- **Authors**: <name>, <name>, ...``.
+
+    >>> authors_line(("Wesley Chen", "Andrew Edgley"))
+    '- **Authors**: Wesley Chen, Andrew Edgley\\n'
+    """
     return f"- **Authors**: {', '.join(authors)}\n"
 
 
 def comment_line(comment: str | None) -> str:
-    """``- **Comment**: <text or None>``."""
+    """``- **Comment**: <text or None>``: a wrapped value keeps its ``"\\n  "`` breaks.
+
+    >>> comment_line("9 pages,\\n  3 figures")
+    '- **Comment**: 9 pages,\\n  3 figures\\n'
+    """
     return f"- **Comment**: {comment}\n"
 
 
 def journal_line(journal_ref: str | None) -> str:
-    """``- **Journal**: <text or None>``."""
+    """``- **Journal**: <text or None>``.
+
+    >>> journal_line(None)
+    '- **Journal**: None\\n'
+    """
     return f"- **Journal**: {journal_ref}\n"
 
 
 def summary_line(summary: str) -> str:
-    """``- **Summary**: <abstract>``."""
+    """``- **Summary**: <abstract>``.
+
+    >>> summary_line("We ...")
+    '- **Summary**: We ...\\n'
+    """
     return f"- **Summary**: {summary}\n"

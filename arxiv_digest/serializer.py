@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-# The line layouts live in .lines, below both this module and the model's validators; they
-# are imported here by name too, where callers have always found them.
+# The line layouts live in .lines, below both this module and the model's validators.
 from .lines import (
     BLOCK_END,
     arxiv_id_line,
@@ -20,7 +19,6 @@ from .lines import (
     header_line,
     journal_line,
     links_line,
-    looks_bold,
     published_line,
     summary_line,
     title_line,
@@ -30,24 +28,7 @@ from .lines import (
 if TYPE_CHECKING:
     from .model import Digest, Paper
 
-__all__ = [
-    "BLOCK_END",
-    "arxiv_id_line",
-    "authors_line",
-    "categories_line",
-    "comment_line",
-    "doi_line",
-    "header_line",
-    "journal_line",
-    "links_line",
-    "looks_bold",
-    "published_line",
-    "serialize_digest",
-    "serialize_paper",
-    "summary_line",
-    "title_line",
-    "updated_line",
-]
+__all__ = ["serialize_digest", "serialize_paper"]
 
 
 def serialize_paper(paper: Paper) -> str:

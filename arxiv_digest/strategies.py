@@ -25,8 +25,8 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from .grammar import terminal_pattern
+from .lines import looks_bold
 from .model import Digest, Paper
-from .serializer import looks_bold
 
 __all__ = [
     "categories",
