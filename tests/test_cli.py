@@ -266,7 +266,11 @@ def test_flat_and_array_shapes(tmp_path: Path) -> None:
     )
     for row in rows:
         validator.validate(row)
-    assert (rows[0]["path"], rows[0]["date"]) == ("20230311.md", "2023-03-11")
+    assert (rows[0]["path"], rows[0]["category"], rows[0]["digest_date"]) == (
+        "20230311.md",
+        "cs.CV",
+        "2023-03-11",
+    )
     code, out, _ = run("to-json", str(CORPUS), "--flat", "--format", "json", "-o", "-")
     assert code == 0
     assert len(json.loads(out)) == sum(len(parse_digest(p).papers) for p in CORPUS_FILES)
