@@ -1,7 +1,8 @@
-"""The ``arxiv-digest`` command: ``check``, ``to-json`` and ``from-json``.
+"""The ``arxiv-digest`` command: ``check``, ``to-json``, ``to-parquet`` and ``from-json``.
 
-Only click and the parser are imported at start; JSON, progress bars and process pools are
-imported by the subcommands that use them, so that ``arxiv-digest check`` starts fast.
+Only click and the parser are imported at start; JSON, Parquet, progress bars and process
+pools are imported by the subcommands that use them, so that ``arxiv-digest check`` starts
+fast.
 """
 
 from __future__ import annotations
@@ -78,12 +79,13 @@ Examples:
   arxiv-digest check cs.CV --format github
   arxiv-digest to-json cs.CV -o cs.CV.jsonl
   arxiv-digest to-json cs.CV --flat -o papers.jsonl
+  arxiv-digest to-parquet cs.CV -o papers.parquet
   arxiv-digest from-json cs.CV.jsonl -o rebuilt/
 """,
 )
 @click.version_option(__version__, "-V", "--version", prog_name="arxiv-digest")
 def main() -> None:
-    """Check daily arXiv digest Markdown files and convert archives to JSON and back."""
+    """Check daily arXiv digest Markdown files; convert archives to JSON and back, or Parquet."""
 
 
 # --------------------------------------------------------------------------- check
@@ -226,7 +228,11 @@ def check(
 @main.command("to-json")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", default="-", metavar="OUT", help="Output file; - is stdout.")
-@click.option("--flat", is_flag=True, help="One paper a line, with its digest's path and date.")
+@click.option(
+    "--flat",
+    is_flag=True,
+    help="One paper a line, with its digest's path, category and digest_date.",
+)
 @click.option(
     "--format",
     "shape",
@@ -323,6 +329,94 @@ def to_json(
         with atomic_output(output) as file:
             failures = run(file)
     sys.exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
+
+
+# --------------------------------------------------------------------------- to-parquet
+
+
+@main.command("to-parquet")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, metavar="FILE", help="The Parquet file to write.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: when stderr is a terminal and not --quiet).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
+@_bug_guard
+def to_parquet(
+    paths: tuple[Path, ...], output: str, jobs: int | None, progress: bool | None, quiet: bool
+) -> None:
+    """Convert digests to one Parquet file: a paper a row, typed columns (needs pyarrow).
+
+    The columns are to-json --flat's, in its order and with its rows in the same order:
+    published and updated are UTC timestamps, digest_date a date, authors and categories
+    lists of strings. A broken file is reported as path:line:col: message and left out; the
+    others are converted and the exit status is 1. FILE is written to a temporary file and
+    renamed into place. Install pyarrow with: pip install 'arxiv-digest[parquet]'.
+
+    \b
+    Examples:
+      arxiv-digest to-parquet cs.CV -o papers.parquet
+      arxiv-digest to-parquet cs.CV/2023 cs.CV/2024 --jobs 2 -o recent.parquet
+    """
+    import time
+
+    from .convert import relative_path
+    from .files import atomic_output, find_digests
+    from .parquet import MissingExtra, import_pyarrow, parquet_in_order
+
+    try:
+        import_pyarrow()  # before any output exists
+    except MissingExtra as error:
+        click.echo(f"arxiv-digest: error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    found = find_digests(paths)
+    for missing in found.missing:
+        click.echo(f"arxiv-digest: error: {missing}: no such file or directory", err=True)
+    if found.missing:
+        sys.exit(EXIT_ERROR)
+    work = [(str(path), relative_path(path, root)) for path, root in found.files]
+    show = (sys.stderr.isatty() and not quiet) if progress is None else progress
+    started = time.perf_counter()
+    failed = papers = size = 0
+    with atomic_output(output) as file:
+        bar = None
+        if show:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(work), unit="file", file=sys.stderr, dynamic_ncols=True)
+        try:
+            for part in parquet_in_order(work, jobs or _cores(), file):
+                for problem in part.errors:
+                    message = f"arxiv-digest: error: {problem}"
+                    if bar is not None:
+                        bar.write(message, file=sys.stderr)
+                    else:
+                        click.echo(message, err=True)
+                failed += len(part.errors)
+                papers += part.papers
+                size += part.size
+                if bar is not None:
+                    rate = size / 1e6 / max(time.perf_counter() - started, 1e-9)
+                    bar.set_postfix_str(f"{papers} papers, {rate:.1f} MB/s", refresh=False)
+                    bar.update(part.files)
+        finally:
+            if bar is not None:
+                bar.close()
+    if not quiet:
+        seconds = time.perf_counter() - started
+        converted = len(work) - failed
+        left_out = f" ({failed} left out with errors)" if failed else ""
+        click.echo(
+            f"Wrote {papers} papers from {converted} files{left_out}, {size / 1e6:.1f} MB,"
+            f" to {output} in {seconds:.1f} s.",
+            err=True,
+        )
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
 def _cores() -> int:
