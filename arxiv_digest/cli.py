@@ -410,9 +410,10 @@ def to_parquet(
     if not quiet:
         seconds = time.perf_counter() - started
         converted = len(work) - failed
+        files = "file" if converted == 1 else "files"
         left_out = f" ({failed} left out with errors)" if failed else ""
         click.echo(
-            f"Wrote {papers} papers from {converted} files{left_out}, {size / 1e6:.1f} MB,"
+            f"Wrote {papers} papers from {converted} {files}{left_out}, {size / 1e6:.1f} MB,"
             f" to {output} in {seconds:.1f} s.",
             err=True,
         )

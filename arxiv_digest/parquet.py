@@ -230,6 +230,7 @@ def parquet_in_order(
     # polars, DuckDB and Spark alike.
     # Workers start from a fresh server process, not forked from this one: pyarrow runs
     # threads of its own here, and forking a process with threads can deadlock the child.
+    workers = workers if len(jobs) > 1 else 1  # a pool for one file only costs its start-up
     parts = map_in_order(convert_part, batches(jobs), workers, start_method="forkserver")
     with pq.ParquetWriter(output, schema, compression="zstd") as writer, contextlib.closing(parts):
         for part in parts:
