@@ -4,12 +4,13 @@
         [--corpus /work/shared/corpus]
 
 Copies the corpus ``--copies`` times into a temporary directory, converts it with
-``arxiv-digest to-json --flat`` and ``arxiv-digest to-parquet`` (timed), then loads each file
-into pandas in a fresh subprocess, ``--repeat`` times: ``pd.read_parquet`` against
-``pd.read_json(lines=True)``. Each load reports its seconds and the process's peak resident
-memory (``resource.getrusage`` max RSS), and the peak after importing pandas alone, so the
-load's own cost is the difference. Prints the figures; the median of the repeats is shown.
-Needs the ``parquet`` extra and pandas. On a shared machine the figures are indicative.
+``arxiv-digest to-json --flat`` and ``arxiv-digest to-parquet`` (timed, with the peak RSS of
+the largest process of each run), then loads each file into pandas in a fresh subprocess,
+``--repeat`` times: ``pd.read_parquet`` against ``pd.read_json(lines=True)``. Each load
+reports its seconds and the process's peak resident memory (``resource.getrusage`` max RSS),
+and the peak after importing pandas alone, so the load's own cost is the difference. Prints
+the figures; the median of the repeats is shown. Needs the ``parquet`` extra and pandas. On a
+shared machine the figures are indicative.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,10 +62,25 @@ def make_archive(corpus: Path, copies: int, into: Path) -> tuple[int, int]:
     return files, size
 
 
-def timed(command: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+# The command in a child of a fresh process, whose RUSAGE_CHILDREN max RSS is then that of the
+# largest process of the run (the command or one of its workers), and of nothing else.
+CONVERT = """
+import json, resource, subprocess, sys, time
+started = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stderr=subprocess.DEVNULL)
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_kb": peak}))
+"""
+
+
+def convert(command: list[str]) -> tuple[float, float]:
+    """Run ``command``: its seconds, and the peak RSS in MB of its largest process."""
+    out = subprocess.run(
+        [sys.executable, "-c", CONVERT, *command], check=True, capture_output=True, text=True
+    )
+    result = json.loads(out.stdout)
+    return result["seconds"], result["peak_kb"] / 1024
 
 
 @dataclasses.dataclass
@@ -113,10 +128,16 @@ def main() -> None:
         print(f"archive: {args.copies} copies of {args.corpus}: {files} files, {size / 1e6:.1f} MB")
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
         jobs = ["--jobs", str(args.jobs)]
-        seconds = timed([*command, "to-json", str(archive), "--flat", *jobs, "-o", str(flat)])
-        print(f"to-json --flat   --jobs {args.jobs}: {seconds:6.1f} s")
-        seconds = timed([*command, "to-parquet", str(archive), *jobs, "-o", str(parquet)])
-        print(f"to-parquet       --jobs {args.jobs}: {seconds:6.1f} s")
+        seconds, peak = convert(
+            [*command, "to-json", str(archive), "--flat", *jobs, "-o", str(flat)]
+        )
+        print(
+            f"to-json --flat   --jobs {args.jobs}: {seconds:6.1f} s, largest process {peak:.0f} MB"
+        )
+        seconds, peak = convert([*command, "to-parquet", str(archive), *jobs, "-o", str(parquet)])
+        print(
+            f"to-parquet       --jobs {args.jobs}: {seconds:6.1f} s, largest process {peak:.0f} MB"
+        )
         flat_mb, parquet_mb = flat.stat().st_size / 1e6, parquet.stat().st_size / 1e6
         print(
             f"size: flat JSON Lines {flat_mb:.1f} MB, Parquet {parquet_mb:.1f} MB"

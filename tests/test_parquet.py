@@ -190,6 +190,15 @@ def test_summary_line_and_quiet(tmp_path: Path) -> None:
     assert run("to-parquet", str(REAL), "-o", str(out), "--quiet") == (0, "", "")
 
 
+def test_progress_bar_when_asked(tmp_path: Path) -> None:
+    out = tmp_path / "o.parquet"
+    code, _, err = run("to-parquet", str(CORPUS), "--progress", "-q", "-j", "1", "-o", str(out))
+    assert code == 0
+    assert "93/93" in err
+    assert f"{pq.read_metadata(out).num_rows} papers" in err
+    assert "Wrote" not in err  # --quiet: the bar, no summary
+
+
 def test_missing_path_is_exit_2_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "out.parquet"
     code, _, err = run("to-parquet", str(tmp_path / "nope"), "-o", str(out))
