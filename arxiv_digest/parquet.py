@@ -18,6 +18,7 @@ when a function here needs it: ``import arxiv_digest`` never loads it.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import os
 from collections.abc import Iterable, Iterator, Sequence
@@ -171,6 +172,34 @@ class Part:
     rows: Any = attrs.field(repr=False)
 
 
+def _beyond_utc(path: str, digest: Digest) -> str | None:
+    """The report of a timestamp whose instant in UTC is outside years 1 to 9999, if any.
+
+    The grammar reads ``0001-01-01 00:00:00+00:01``; pyarrow writes it, but pandas and Python
+    cannot read it back (it is in year 0 in UTC), so such a file is left out, as to-json keeps
+    it. The value is located in the file's text, read again (this is the rare path).
+    """
+    for paper in digest.papers:
+        for name, label in (("published", "Published"), ("updated", "Updated")):
+            value = getattr(paper, name)
+            if not value.utcoffset():
+                continue  # already UTC: in range
+            try:
+                value.astimezone(dt.timezone.utc)
+            except OverflowError:
+                prefix = f"- **{label}**: "
+                from .parser import read_text
+
+                text = read_text(path)
+                at = text.find(f"{prefix}{value}")
+                line = text.count("\n", 0, max(at, 0)) + 1
+                return (
+                    f"{path}:{line}:{len(prefix) + 1}: {name} {value} is outside years 1 to 9999"
+                    " in UTC: Parquet readers could not read it back (to-json keeps it)"
+                )
+    return None
+
+
 def convert_part(batch: list[tuple[str, str]]) -> Part:
     """Parse ``(path, relative path)`` pairs into a :class:`Part` (what a worker process runs).
 
@@ -190,6 +219,10 @@ def convert_part(batch: list[tuple[str, str]]) -> Part:
             digest, read = read_digest(path)
         except (DigestSyntaxError, OSError) as error:
             errors.append(failure(path, error))
+            continue
+        beyond = _beyond_utc(path, digest)
+        if beyond is not None:
+            errors.append(beyond)
             continue
         size += read
         digests.append((relative, digest))
@@ -226,12 +259,12 @@ def parquet_in_order(
     schema = arrow_schema()
     held: list[Any] = []
     held_bytes = 0
-    # zstd: about a third smaller than the default snappy on this text, and read by pandas,
-    # polars, DuckDB and Spark alike.
     # Workers start from a fresh server process, not forked from this one: pyarrow runs
     # threads of its own here, and forking a process with threads can deadlock the child.
     workers = workers if len(jobs) > 1 else 1  # a pool for one file only costs its start-up
     parts = map_in_order(convert_part, batches(jobs), workers, start_method="forkserver")
+    # zstd: about a third smaller than the default snappy on this text, and read by pandas,
+    # polars, DuckDB and Spark alike.
     with pq.ParquetWriter(output, schema, compression="zstd") as writer, contextlib.closing(parts):
         for part in parts:
             if part.papers:

@@ -156,6 +156,25 @@ def test_a_fraction_and_an_offset_become_utc_microseconds(tmp_path: Path) -> Non
     assert first["updated"] == dt.datetime(2023, 3, 11, 0, 11, 30, tzinfo=UTC)
 
 
+def test_a_time_beyond_year_9999_in_utc_is_reported_and_left_out(tmp_path: Path) -> None:
+    # The grammar reads it and pyarrow would write it, but pandas could not read it back.
+    source = Path(__file__).parent / "fuzz_regressions" / "published-outside-utc-years.md"
+    beyond = tmp_path / "20230311.md"
+    beyond.write_bytes(source.read_bytes())
+    good = tmp_path / "20230312.md"
+    good.write_bytes(REAL.read_bytes())
+    out = tmp_path / "out.parquet"
+    code, _, err = run("to-parquet", str(beyond), str(good), "-q", "-o", str(out))
+    assert code == 1
+    assert err == (
+        f"arxiv-digest: error: {beyond}:7:18: published 0001-01-01 00:00:00+00:01 is outside"
+        " years 1 to 9999 in UTC: Parquet readers could not read it back (to-json keeps it)\n"
+    )
+    table = pq.read_table(out)
+    assert table.column("path").unique().to_pylist() == ["20230312.md"]
+    assert table.num_rows == len(parse_digest(REAL).papers)
+
+
 def test_a_broken_file_is_reported_and_left_out(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     for path in sorted((CORPUS / "cs.CV/2023").rglob("*.md")):
