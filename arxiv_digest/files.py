@@ -60,7 +60,7 @@ def find_digests(paths: Sequence[str | os.PathLike[str]]) -> Found:
 
     >>> found = find_digests(["tests/corpus"])
     >>> len(found.files), [p.name for p in found.skipped]
-    (93, ['README.md'])
+    (95, ['README.md'])
     """
     files: list[tuple[Path, Path]] = []
     skipped: list[Path] = []
