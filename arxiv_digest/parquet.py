@@ -1,9 +1,10 @@
 """Whole archives to one typed Parquet file: the engine of ``arxiv-digest to-parquet``.
 
 One row per paper, with the columns of the flat JSON Lines shape (``to-json --flat``) in the
-same order, but typed: ``published`` and ``updated`` are UTC timestamps, ``digest_date`` a
-date, ``authors`` and ``categories`` lists of strings, ``version`` an integer. Rows come in
-the order of ``to-json --flat``, whatever the number of processes.
+same order (``unbolded`` always, where the JSON has it only when not empty), but typed:
+``published`` and ``updated`` are UTC timestamps, ``digest_date`` a date, ``authors`` and
+``categories`` lists of strings, ``version`` an integer. Rows come in the order of
+``to-json --flat``, whatever the number of processes.
 
 The files are cut into batches and parsed on a process pool exactly as ``to-json`` does
 (:func:`arxiv_digest.convert.map_in_order`); each worker turns its batch into one Arrow record
@@ -64,6 +65,7 @@ _PAPER_COLUMNS = (
     "summary",
     "arxiv_id",
     "version",
+    "unbolded",
 )
 
 
@@ -127,6 +129,8 @@ def arrow_schema() -> Any:
             pa.field("summary", text, nullable=False),
             pa.field("arxiv_id", text, nullable=False),
             pa.field("version", pa.int32(), nullable=False),
+            # Always there, empty for all but two real papers (the JSON leaves it out then).
+            pa.field("unbolded", pa.list_(pa.int32()), nullable=False),
         ]
     )
 

@@ -62,6 +62,7 @@ def test_the_columns_are_typed(tmp_path: Path) -> None:
         "summary": "string",
         "arxiv_id": "string",
         "version": "int32",
+        "unbolded": "list<element: int32>",
     }
     nullable = {field.name for field in schema if field.nullable}
     assert nullable == {"doi", "primary_category", "pdf_url", "comment", "journal_ref"}
@@ -91,6 +92,7 @@ def expected_rows() -> list[dict[str, Any]]:
                     "summary": paper.summary,
                     "arxiv_id": paper.arxiv_id,
                     "version": paper.version,
+                    "unbolded": list(paper.unbolded),
                 }
             )
     return rows
@@ -110,8 +112,11 @@ def test_the_same_rows_in_the_same_order_as_to_json_flat(tmp_path: Path) -> None
     code, out, _ = run("to-json", str(CORPUS), "--flat", "-j", "1")
     assert code == 0
     flat = [json.loads(line) for line in out.splitlines()]
-    assert table.column_names == list(flat[0])  # the same columns, in the same order
+    # The same columns in the same order; unbolded is in the JSON only when not empty.
+    assert table.column_names == [*flat[0], "unbolded"]
+    assert sum("unbolded" in row for row in flat) == 2  # the two real papers that have it
     for row in flat:
+        row.setdefault("unbolded", [])
         row["digest_date"] = dt.date.fromisoformat(row["digest_date"])
         row["published"] = dt.datetime.fromisoformat(row["published"])
         row["updated"] = dt.datetime.fromisoformat(row["updated"])
