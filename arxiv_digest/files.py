@@ -161,7 +161,8 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
     """A file to write ``path`` through: a temporary file beside it, renamed into place.
 
     If the block raises (an error, Ctrl-C, SIGTERM turned into an exception), the temporary
-    file is removed and ``path`` is untouched.
+    file is removed and ``path`` is untouched. A device or a pipe (``/dev/null``, a FIFO) is
+    written directly. Errors name ``path`` and its folder, never the temporary file.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.jsonl"
@@ -174,6 +175,13 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
     # Fail before the work, and name the paths the user gave, never the temporary file.
     if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout, a shell's >(...)): written in place, since
+        # renaming a file over it would replace it, and there is no old content to keep.
+        with _writing(target), open(target, mode) as file:
+            yield file
+            file.flush()
+        return
     folder = target.parent
     if folder.exists() and not folder.is_dir():
         message = f"the output folder {folder} is not a folder"
@@ -191,13 +199,10 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
         except OSError as error:
             raise _named(error, target, f"cannot create a file in the folder {folder}") from None
         release_signals(held)  # a signal that came meanwhile is raised here, inside the try
-        with os.fdopen(descriptor, mode) as file:
+        with _writing(target), os.fdopen(descriptor, mode) as file:
             yield file
-            try:
-                file.flush()
-                os.fsync(file.fileno())
-            except OSError as error:  # a full disk: say which output did not fit
-                raise _named(error, target, "cannot write it") from None
+            file.flush()
+            os.fsync(file.fileno())
         try:
             if target.exists():
                 # Keep the permissions the user had on the file being replaced.
@@ -214,6 +219,21 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
         release_signals(held)
+        raise
+
+
+#: Write errors that are about the output itself (a full disk, a quota, a file too large).
+_OUTPUT_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Name ``target`` in a write error that names no file (a full disk says only that)."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is None and error.errno in _OUTPUT_FULL:
+            raise _named(error, target, "cannot write it") from None
         raise
 
 
