@@ -156,7 +156,7 @@ def decode(data: bytes, path: str | os.PathLike[str] | None = None, first_line: 
     ...
     arxiv_digest.errors.DigestSyntaxError: <string>:2:1: not UTF-8: byte 0xff at byte offset 5 ...
     """
-    if first_line == 1 and not data.startswith(b"#"):  # not a digest's start: what is it?
+    if first_line == 1 and not data.startswith(b"# "):  # not a digest's start: what is it?
         foreign = foreign_format(data)
         if foreign is not None:
             raise DigestSyntaxError(foreign, path=path, line=1, column=1)
