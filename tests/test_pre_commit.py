@@ -25,7 +25,7 @@ DIGEST = "cs.CV/2023/03/20230311.md"
 def snippet(kind: str) -> str:
     """The page's YAML block with a ``local`` repo (``kind="local"``), or the other one."""
     page = (ROOT / "docs" / "pre-commit.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```yaml\n(.*?)```", page, flags=re.DOTALL)
+    blocks: list[str] = re.findall(r"```yaml\n(.*?)```", page, flags=re.DOTALL)
     chosen = [b for b in blocks if ("repo: local" in b) == (kind == "local")]
     assert len(chosen) == 1, blocks
     return chosen[0]
