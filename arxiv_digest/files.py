@@ -213,7 +213,7 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
                 os.chmod(temporary, 0o666 & ~umask)
             os.replace(temporary, target)
         except OSError as error:
-            raise _named(error, target, "cannot put it in place") from None
+            raise _named(error, target) from None
     except BaseException:
         if temporary is not None:
             with contextlib.suppress(FileNotFoundError):
@@ -237,9 +237,10 @@ def _writing(target: Path) -> Iterator[None]:
         raise
 
 
-def _named(error: OSError, target: Path, doing: str) -> OSError:
+def _named(error: OSError, target: Path, doing: str = "") -> OSError:
     """``error`` again, about ``target`` (the user's path) instead of the temporary file."""
-    return type(error)(error.errno, f"{doing}: {error.strerror or error}", str(target))
+    reason = error.strerror or str(error)
+    return type(error)(error.errno, f"{doing}: {reason}" if doing else reason, str(target))
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:

@@ -125,6 +125,27 @@ def _different_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int
     return [code]
 
 
+@case("files changed, or problems left (`fix`)")
+def _fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    fixable = ROOT / "tests/corpus_fixable/cs.CV/2026/02/20260202.md"
+    changed = digest_file(tmp_path / "a", fixable.read_bytes(), fixable.name)
+    code, out, _ = run("fix", str(changed))
+    assert " fixed: " in out and changed.read_bytes() != fixable.read_bytes()
+    broken = digest_file(tmp_path / "b", BROKEN.encode())
+    left, out, _ = run("fix", str(broken))
+    assert ": AD001 expected the DOI line" in out and broken.read_bytes() == BROKEN.encode()
+    return [code, left]
+
+
+@case("a file that cannot be read or rewritten (`fix`)")
+def _not_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    path = tmp_path / "20230311.md"
+    path.symlink_to("/proc/self/mem")  # reading it fails with EIO, even for root
+    code, _, err = run("fix", str(path))
+    assert err == f"arxiv-digest: error: {path}: cannot fix: Input/output error\n"
+    return [code]
+
+
 @case("a path that does not exist")
 def _missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     missing = str(tmp_path / "nope.md")
@@ -135,6 +156,7 @@ def _missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
         codes.append(code)
     assert not (tmp_path / "o.jsonl").exists()
     codes.append(run("from-json", missing, "-o", str(tmp_path / "out"))[0])
+    codes.append(run("fix", missing)[0])
     return codes
 
 
@@ -142,7 +164,7 @@ def _missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def _nothing_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     digest_file(tmp_path / "archive", b"# An archive\n", "README.md")
     codes = []
-    for args in (["check"], ["to-json", "-o", str(tmp_path / "o.jsonl")]):
+    for args in (["check"], ["to-json", "-o", str(tmp_path / "o.jsonl")], ["fix"]):
         code, _, err = run(*args, str(tmp_path / "archive"))
         assert "no digest found: looked for files named YYYYMMDD.md" in err
         codes.append(code)
@@ -250,8 +272,15 @@ def test_every_case_is_a_documented_row() -> None:
 
 
 def test_the_help_says_the_same() -> None:
-    cli = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    assert "**2** usage or I/O\nerror" in cli
+    cli = " ".join((ROOT / "docs" / "cli.md").read_text(encoding="utf-8").split())
+    assert (
+        "**1** the input has problems: findings (check), files that do not parse (to-json: left"
+        " out; this includes bytes that are not UTF-8, UTF-16 text and JSON)"
+    ) in cli
+    assert (
+        "**2** usage or I/O error: a bad option, a path that does not exist, a directory with no"
+        " `YYYYMMDD.md` file in it, a file that cannot be read, an output that cannot be written"
+    ) in cli
     _, check_help, _ = run("check", "--help")
     assert "Exit status: 0 clean; 1 findings; 2 usage or I/O error" in check_help
     _, to_json_help, _ = run("to-json", "--help")

@@ -62,7 +62,8 @@ def pre_commit(repo: Path, tmp_path: Path, path: str) -> subprocess.CompletedPro
 def passes_then_stops_a_broken_digest(repo: Path, tmp_path: Path, path: str) -> None:
     clean = pre_commit(repo, tmp_path, path)
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    assert re.search(r"^arxiv-digest check\.+Passed$", clean.stdout, flags=re.MULTILINE)
+    for hook in ("fix", "check"):
+        assert re.search(rf"^arxiv-digest {hook}\.+Passed$", clean.stdout, flags=re.MULTILINE)
 
     text = REAL.read_text(encoding="utf-8")
     (repo / DIGEST).write_text(text.replace("- **DOI**: None\n", "", 1), encoding="utf-8")
@@ -76,10 +77,10 @@ def passes_then_stops_a_broken_digest(repo: Path, tmp_path: Path, path: str) -> 
     assert "README.md" not in broken.stdout
 
 
-def shipped_hook_line(key: str) -> str:
-    """A line of the arxiv-digest-check hook in .pre-commit-hooks.yaml (which lists others)."""
+def shipped_hook_line(hook: str, key: str) -> str:
+    """A line of ``hook``'s entry in .pre-commit-hooks.yaml."""
     hooks = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
-    entry = re.search(r"^- id: arxiv-digest-check\n((?:  .*\n)+)", hooks, flags=re.MULTILINE)
+    entry = re.search(rf"^- id: {hook}\n((?:  .*\n)+)", hooks, flags=re.MULTILINE)
     assert entry is not None
     line = re.search(rf"^  {key}: (.*)$", entry[1], flags=re.MULTILINE)
     assert line is not None
@@ -88,11 +89,29 @@ def shipped_hook_line(key: str) -> str:
 
 def test_local_hook_runs_the_installed_command(tmp_path: Path) -> None:
     config = snippet("local")
-    for key in ("files", "types"):  # the same files as the hook arxiv-digest ships
-        assert f"        {key}: {shipped_hook_line(key)}\n" in config
+    hooks = re.findall(r"^      - id: (\S+).*\n((?:        .*\n)+)", config, flags=re.MULTILINE)
+    assert [hook for hook, _ in hooks] == ["arxiv-digest-fix", "arxiv-digest-check"]
+    for hook, lines in hooks:  # the same files as the hooks arxiv-digest ships
+        for key in ("files", "types"):
+            assert f"        {key}: {shipped_hook_line(hook, key)}\n" in lines
+        assert f"        entry: arxiv-digest {hook.rsplit('-', 1)[1]}\n" in lines
     repo = archive(tmp_path, config)
     installed = str(Path(sys.executable).parent)  # where `arxiv-digest` is, as after pip install
-    passes_then_stops_a_broken_digest(repo, tmp_path, installed + os.pathsep + os.environ["PATH"])
+    path = installed + os.pathsep + os.environ["PATH"]
+    passes_then_stops_a_broken_digest(repo, tmp_path, path)
+
+    # What fix repairs: an exact repeat is dropped, the run stops; staged again, it passes.
+    text = REAL.read_text(encoding="utf-8")
+    start = text.index("\n### ") + 1
+    block = text[start : text.index("\n### ", start) + 1]
+    (repo / DIGEST).write_text(text[:start] + block + text[start:], encoding="utf-8")
+    git(repo, "add", ".")
+    fixed = pre_commit(repo, tmp_path, path)
+    assert fixed.returncode == 1
+    assert "files were modified by this hook" in fixed.stdout
+    assert (repo / DIGEST).read_bytes() == REAL.read_bytes()
+    git(repo, "add", ".")
+    assert pre_commit(repo, tmp_path, path).returncode == 0
 
 
 def test_local_hook_without_the_command_says_so(tmp_path: Path) -> None:
