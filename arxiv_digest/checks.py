@@ -33,7 +33,7 @@ RULES: dict[str, str] = {
     "AD202": "updated is before published",
     "AD203": "the PDF link is not the same paper and version as the Arxiv ID",
     "AD204": "malformed arXiv identifier",
-    "AD205": "the primary category is missing or not bold",
+    "AD205": "no category term is bold: the paper has no primary category",
     "AD206": "a line ends with CR in a file whose lines end with LF",
 }
 
@@ -76,7 +76,10 @@ def _field_lines(paper: Paper) -> dict[str, int]:
         ("title", serializer.title_line(paper.title)),
         ("entry_id", serializer.arxiv_id_line(paper.entry_id)),
         ("doi", serializer.doi_line(paper.doi)),
-        ("categories", serializer.categories_line(paper.categories, paper.primary_category)),
+        (
+            "categories",
+            serializer.categories_line(paper.categories, paper.primary_category, paper.unbolded),
+        ),
         ("pdf_url", serializer.links_line(paper.pdf_url)),
         ("published", serializer.published_line(paper.published)),
         ("updated", serializer.updated_line(paper.updated)),
@@ -101,18 +104,30 @@ _VALUE_COLUMN = {
 }
 
 
+def _utc_date(when: dt.datetime) -> dt.date | str:
+    """The UTC date of ``when``; a time whose UTC date is outside years 1-9999 says so.
+
+    >>> _utc_date(dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(minutes=1))))
+    'a day before 0001-01-01'
+    """
+    try:
+        return when.astimezone(dt.timezone.utc).date()
+    except OverflowError:  # 0001-01-01 00:00+00:01 is in year 0 in UTC
+        return f"a day before {dt.date.min}" if when.year == 1 else f"a day after {dt.date.max}"
+
+
 def _paper_findings(path: str, line: int, paper: Paper, day: dt.date) -> Iterator[Finding]:
     lines = _field_lines(paper)
 
     def at(field: str, code: str, message: str) -> Finding:
         return Finding(path, line + lines[field], _VALUE_COLUMN[field], code, message)
 
-    published_utc = paper.published.astimezone(dt.timezone.utc)
-    if published_utc.date() != day:
+    published_day = _utc_date(paper.published)
+    if published_day != day:
         yield at(
             "published",
             "AD201",
-            f"published on {published_utc.date()} (UTC), but the digest is for {day}",
+            f"published on {published_day} (UTC), but the digest is for {day}",
         )
     if paper.updated < paper.published:
         yield at(
@@ -137,13 +152,18 @@ def _paper_findings(path: str, line: int, paper: Paper, day: dt.date) -> Iterato
                 f"PDF link {paper.pdf_url!r} is not {ident} version {paper.version}",
             )
     if paper.primary_category is None:
-        bold = [t for t in paper.categories if serializer.looks_bold(t)]
-        message = (
-            f"primary category {bold[0]} is bold but not first"
-            if bold
-            else "no primary category: the first category term is not bold"
-        )
-        yield at("categories", "AD205", message)
+        # Since the generator bolds every term equal to the primary, no bold term means the
+        # API's primary was not among the terms, or there were no terms at all.
+        if paper.categories:
+            yield at("categories", "AD205", "no primary category: no category term is bold")
+        else:
+            yield Finding(
+                path,
+                line + lines["categories"],
+                _VALUE_COLUMN["categories"] - 1,
+                "AD205",
+                "no primary category: the paper has no categories",
+            )
 
 
 def check_text(text: str, path: str | os.PathLike[str]) -> list[Finding]:

@@ -6,6 +6,7 @@ imported by the subcommands that use them, so that ``arxiv-digest check`` starts
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import signal
@@ -580,6 +581,116 @@ def fix(
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if changed or remaining else EXIT_CLEAN)
+
+
+# --------------------------------------------------------------------------- collect
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
+
+
+@main.command()
+@click.argument("category")
+@click.option("--from", "start", required=True, metavar="YYYY-MM-DD", help="First UTC day.")
+@click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="Last UTC day (included).")
+@click.option(
+    "-o",
+    "--output",
+    "archive",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The archive: days go to ARCHIVE/CATEGORY/YYYY/MM/YYYYMMDD.md.",
+)
+@click.option(
+    "--api-url",
+    default=None,
+    metavar="URL",
+    help="The API's query endpoint (default: https://export.arxiv.org/api/query).",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=3.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait between requests (the API's terms of use ask for 3).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: when stderr is a terminal).",
+)
+@_bug_guard
+def collect(
+    category: str,
+    start: str,
+    end: str,
+    archive: Path,
+    api_url: str | None,
+    delay: float,
+    progress: bool | None,
+) -> None:
+    """Fetch a category's papers from the arXiv API and write one digest per UTC day.
+
+    One query for the days --from to --to (both included), sorted by submitted date; each
+    day is written once, atomically, byte for byte as the archives' generator script writes
+    it. A day with no paper writes nothing; a file with the same bytes is left alone, a
+    different one replaced. HTTP 429 and 5xx are retried with growing waits. Needs the arxiv
+    package: pip install 'arxiv-digest[arxiv]'.
+
+    Exit status: 0 done, 1 some days not written (a paper the format cannot carry), 2 usage
+    error, arxiv not installed or the API unusable, 130 interrupted (finished days stay).
+
+    \b
+    Examples:
+      arxiv-digest collect cs.CV --from 2023-03-11 --to 2023-03-11 -o archive/
+      arxiv-digest collect cs.CV --from 2024-01-01 --to 2024-12-31 -o . --delay 5
+    """
+    from .collect import CollectError, check_category, day_path
+    from .collect import collect as run_collect
+
+    first, last = _date(start, "--from"), _date(end, "--to")
+    if last < first:
+        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
+    try:
+        check_category(category)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="CATEGORY") from None
+    if api_url is not None and not api_url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{api_url!r} is not an http(s) URL", param_hint="--api-url")
+    bar = None
+    if sys.stderr.isatty() if progress is None else progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=(last - first).days + 1, unit="day", file=sys.stderr, dynamic_ncols=True)
+    papers = 0
+
+    def advance(date: dt.date, outcome: str, count: int) -> None:
+        nonlocal papers
+        papers += count
+        if bar is not None:
+            bar.set_postfix_str(f"{date} {outcome}, {papers} papers", refresh=False)
+            bar.update(1)
+
+    try:
+        report = run_collect(
+            category, first, last, archive, api_url=api_url, delay=delay, on_day=advance
+        )
+    except CollectError as error:
+        click.echo(f"arxiv-digest: error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    finally:
+        if bar is not None:
+            bar.close()
+    for failure in report.failed:
+        path = day_path(archive, category, failure.date)
+        click.echo(f"arxiv-digest: error: {path}: not written: {failure.message}", err=True)
+    click.echo(f"{category} {first} to {last}: {report.summary()}")
+    sys.exit(EXIT_FINDINGS if report.failed else EXIT_CLEAN)
 
 
 def run(argv: Sequence[str] | None = None) -> None:

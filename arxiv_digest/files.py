@@ -89,7 +89,7 @@ def find_digests(paths: Sequence[str | os.PathLike[str]]) -> Found:
 
     >>> found = find_digests(["tests/corpus"])
     >>> len(found.files), [p.name for p in found.skipped], found.errors
-    (93, ['README.md'], ())
+    (95, ['README.md'], ())
     """
     files: list[tuple[Path, Path]] = []
     skipped: list[Path] = []

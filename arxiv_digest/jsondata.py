@@ -20,13 +20,26 @@ __all__ = ["digest_from_dict", "digest_to_dict", "flat_rows", "paper_to_dict", "
 def paper_to_dict(paper: Paper) -> dict[str, Any]:
     """A paper as a JSON-ready dict (datetimes stay ``datetime`` for orjson to write).
 
+    ``unbolded`` (positions of the primary category written without bold, see
+    ``docs/format.md``) is there only when it is not empty, as in two real papers.
+
     >>> from arxiv_digest import parse_digest
     >>> from pathlib import Path
     >>> digest = parse_digest(Path("tests/corpus/cs.CV/2023/03/20230311.md"))
     >>> row = paper_to_dict(digest.papers[0])
-    >>> row["arxiv_id"], row["version"], row["categories"]
-    ('2303.06250', 1, ('cs.CV',))
+    >>> row["arxiv_id"], row["version"], row["categories"], "unbolded" in row
+    ('2303.06250', 1, ('cs.CV',), False)
+    >>> odd = parse_digest(Path("tests/corpus/cs.CV/2025/08/20250803.md")).papers[47]
+    >>> paper_to_dict(odd)["categories"], paper_to_dict(odd)["unbolded"]
+    (('cs.CV', 'cs.AI', 'cs.CV', 'cs.MM', 'I.2.10'), (2,))
     """
+    row = _paper_fields(paper)
+    if paper.unbolded:
+        row["unbolded"] = paper.unbolded
+    return row
+
+
+def _paper_fields(paper: Paper) -> dict[str, Any]:
     return {
         "title": paper.title,
         "entry_id": paper.entry_id,
@@ -84,6 +97,12 @@ def _strings(value: Any, name: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _positions(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(type(i) is int for i in value):
+        raise ValueError(f"unbolded must be a list of integers, not {value!r}")
+    return tuple(value)
+
+
 def paper_from_dict(data: Any) -> Paper:
     """Rebuild a paper from :func:`paper_to_dict`'s shape (``arxiv_id``/``version`` ignored)."""
     if not isinstance(data, dict):
@@ -102,6 +121,7 @@ def paper_from_dict(data: Any) -> Paper:
             comment=data["comment"],
             journal_ref=data["journal_ref"],
             summary=data["summary"],
+            unbolded=_positions(data.get("unbolded", [])),
         )
     except KeyError as missing:
         raise ValueError(f"a paper is missing the field {missing}") from None

@@ -18,8 +18,15 @@ from lark.exceptions import UnexpectedInput
 
 from .errors import DigestSyntaxError
 from .grammar import lark_parser
-from .model import BrokenBlock, Digest, Paper, trusted_paper
-from .serializer import looks_bold
+from .model import (
+    NO_CATEGORIES,
+    BoldTermError,
+    BrokenBlock,
+    Digest,
+    Paper,
+    read_categories,
+    trusted_paper,
+)
 from .sniff import foreign_format
 
 if TYPE_CHECKING:
@@ -53,14 +60,13 @@ def _datetime(token: Token, prefix: int) -> dt.datetime:
         raise _BadValue(f"invalid date and time {value!r}: {error}", token, prefix) from None
 
 
-def _categories(value: str) -> tuple[tuple[str, ...], str | None]:
-    if not value:
-        return (), None
-    terms = value.split(", ")
-    if looks_bold(terms[0]):
-        terms[0] = terms[0][2:-2]
-        return tuple(terms), terms[0]
-    return tuple(terms), None
+def _categories(token: Token) -> tuple[tuple[str, ...], str | None, tuple[int, ...]]:
+    if len(token) == 18:  # "- **Categories**:\n": no categories
+        return NO_CATEGORIES
+    try:
+        return read_categories(token[18:-1])
+    except BoldTermError as error:
+        raise _BadValue(str(error), token, 18 + error.offset) from None
 
 
 def _header(token: Token) -> tuple[str, dt.date]:
@@ -112,7 +118,7 @@ class Builder(Transformer[Token, object]):
         >>> lark_parser().parse(block, start="paper").arxiv_id  # Lark calls Builder().paper
         '2303.06250'
         """
-        categories, primary = _categories(c[3][18:-1])
+        categories, primary, unbolded = _categories(c[3])
         authors = c[7][15:-1]
         return trusted_paper(
             c[0][4:-1],
@@ -127,6 +133,7 @@ class Builder(Transformer[Token, object]):
             _optional(c[8][15:-1]),
             _optional(c[9][15:-1]),
             c[10][15:-1],
+            unbolded,
         )
 
 

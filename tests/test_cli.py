@@ -48,7 +48,7 @@ def repeated_block(text: str) -> str:
 def test_check_clean_corpus() -> None:
     code, out, err = run("check", str(CORPUS))
     assert code == 0
-    assert out == "Checked 93 files (1 skipped): no problems found.\n"
+    assert out == "Checked 95 files (1 skipped): no problems found.\n"
     assert err == ""
 
 
@@ -228,7 +228,7 @@ def test_to_json_is_lossless_and_valid(tmp_path: Path, jobs: str) -> None:
     code, stdout, _ = run("to-json", str(CORPUS), "--jobs", jobs, "-o", str(out))
     assert (code, stdout) == (0, "")
     lines = out.read_bytes().splitlines()
-    assert len(lines) == 93
+    assert len(lines) == 95
     validator = jsonschema.Draft202012Validator(
         schema("digest"), format_checker=jsonschema.FormatChecker()
     )
@@ -302,7 +302,7 @@ def test_to_json_missing_path_is_exit_2(tmp_path: Path) -> None:
 def test_progress_bar_when_asked(tmp_path: Path) -> None:
     code, _, err = run("to-json", str(CORPUS), "--progress", "-o", str(tmp_path / "o.jsonl"))
     assert code == 0
-    assert "93/93" in err
+    assert "95/95" in err
     assert "papers" in err
 
 

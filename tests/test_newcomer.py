@@ -224,8 +224,9 @@ def test_to_json_summary_on_stderr(tmp_path: Path) -> None:
     assert (code, stdout) == (0, "")
     papers = sum(len(parse_digest(p).papers) for p in CORPUS_FILES)
     megabytes = sum(p.stat().st_size for p in CORPUS_FILES) / 1e6
+    files = len(CORPUS_FILES)
     summary = re.fullmatch(
-        rf"Converted 93 files \({papers} papers, (\d+\.\d) MB\) in (\d+\.\d\d) s\.\n", err
+        rf"Converted {files} files \({papers} papers, (\d+\.\d) MB\) in (\d+\.\d\d) s\.\n", err
     )
     assert summary, err
     assert summary[1] == f"{megabytes:.1f}"

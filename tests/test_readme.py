@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import CORPUS_FILES
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -41,9 +43,10 @@ def test_the_first_command_installs_the_package_alone_and_runs_the_main_job(
     )
     assert result.returncode == 0, result.stderr
     written = tmp_path / convert[convert.index("-o") + 1]
-    assert len(written.read_bytes().splitlines()) == 93
+    assert len(written.read_bytes().splitlines()) == len(CORPUS_FILES)
     assert re.fullmatch(
-        r"Converted 93 files \(\d+ papers, \d+\.\d MB\) in \d+\.\d\d s\.\n", result.stderr
+        rf"Converted {len(CORPUS_FILES)} files \(\d+ papers, \d+\.\d MB\) in \d+\.\d\d s\.\n",
+        result.stderr,
     )
 
     # ... and git does not offer to commit what it wrote.
