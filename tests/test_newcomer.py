@@ -80,6 +80,18 @@ def test_to_json_on_a_folder_without_digests_writes_nothing(tmp_path: Path) -> N
     assert err.count("\n") == 1
 
 
+def test_dask_conversion_says_what_it_did_not_find(tmp_path: Path) -> None:
+    from arxiv_digest.scaleout import convert_with_dask
+
+    (tmp_path / "empty").mkdir()
+    written, errors = convert_with_dask([tmp_path / "empty", tmp_path / "nope"], tmp_path / "out")
+    assert written == []
+    assert errors == [
+        f"{tmp_path / 'nope'}: no such file or directory",
+        f"{tmp_path / 'empty'}: no digest found: {LOOKED_FOR}; the directory holds no files",
+    ]
+
+
 # ------------------------------------------------------------ 2. the summary tells the truth
 
 
