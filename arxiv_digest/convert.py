@@ -49,7 +49,8 @@ class Batch:
     """Some files converted: how many JSON ``items`` were written, and what failed.
 
     ``spilled`` names the file holding the items when a worker process wrote them;
-    ``errors`` holds the ``path:line:col: message`` of each file that was left out.
+    ``errors`` holds the ``path:line:col: message`` of each file that was left out, of which
+    ``unreadable`` could not be read at all (an I/O error rather than a broken digest).
 
     >>> Batch(items=1, files=1, papers=45, size=86_000, errors=()).spilled is None
     True
@@ -61,6 +62,7 @@ class Batch:
     size: int
     errors: tuple[str, ...]
     spilled: str | None = None
+    unreadable: int = 0
 
     def copy_to(self, file: IO[bytes]) -> None:
         """Copy the spilled items into ``file`` and remove the spill file.
@@ -189,7 +191,7 @@ def convert_batch(
 
         descriptor, spilled = tempfile.mkstemp(dir=spill, suffix=".json")
         sink = open(descriptor, "wb")  # noqa: SIM115 - closed below, whatever happens
-    items = papers = size = 0
+    items = papers = size = unreadable = 0
     errors: list[str] = []
     write = sink.write
 
@@ -209,6 +211,7 @@ def convert_batch(
                 digest, read = read_digest(path)
             except (DigestSyntaxError, OSError) as error:
                 errors.append(failure(path, error))
+                unreadable += isinstance(error, OSError)
                 continue
             size += read
             papers += len(digest.papers)
@@ -233,7 +236,7 @@ def convert_batch(
     finally:
         if spilled is not None:
             sink.close()
-    return Batch(items, len(batch), papers, size, tuple(errors), spilled)
+    return Batch(items, len(batch), papers, size, tuple(errors), spilled, unreadable)
 
 
 def batches(jobs: Iterable[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:

@@ -162,7 +162,7 @@ class Part:
     """One batch of files converted: its ``rows`` (an Arrow record batch) and what failed.
 
     ``size`` is the bytes of the files converted; ``errors`` the ``path:line:col: message``
-    of each file left out.
+    of each file left out, ``unreadable`` how many of them could not be read at all.
 
     >>> part = convert_part([("tests/corpus/cs.CV/2023/03/20230311.md", "20230311.md")])
     >>> part.files, part.papers, part.errors, part.rows.num_rows
@@ -174,6 +174,7 @@ class Part:
     size: int
     errors: tuple[str, ...]
     rows: Any = attrs.field(repr=False)
+    unreadable: int = 0
 
 
 def _beyond_utc(path: str, digest: Digest) -> str | None:
@@ -217,12 +218,13 @@ def convert_part(batch: list[tuple[str, str]]) -> Part:
 
     digests: list[tuple[str, Digest]] = []
     errors: list[str] = []
-    size = 0
+    size = unreadable = 0
     for path, relative in batch:
         try:
             digest, read = read_digest(path)
         except (DigestSyntaxError, OSError) as error:
             errors.append(failure(path, error))
+            unreadable += isinstance(error, OSError)
             continue
         beyond = _beyond_utc(path, digest)
         if beyond is not None:
@@ -231,7 +233,7 @@ def convert_part(batch: list[tuple[str, str]]) -> Part:
         size += read
         digests.append((relative, digest))
     rows = record_batch(digests)
-    return Part(len(batch), rows.num_rows, size, tuple(errors), rows)
+    return Part(len(batch), rows.num_rows, size, tuple(errors), rows, unreadable)
 
 
 def parquet_in_order(

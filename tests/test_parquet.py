@@ -228,7 +228,8 @@ def test_missing_path_is_exit_2_and_writes_nothing(tmp_path: Path) -> None:
     code, _, err = run("to-parquet", str(tmp_path / "nope"), "-o", str(out))
     assert (code, err) == (
         2,
-        f"arxiv-digest: error: {tmp_path / 'nope'}: no such file or directory\n",
+        f"arxiv-digest: error: {tmp_path / 'nope'}: no such file or directory\n"
+        f"Nothing converted ({out} not written).\n",
     )
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(FileNotFoundError):
