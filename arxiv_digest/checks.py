@@ -340,13 +340,18 @@ def _cr_findings(name: str, text: str, digest: Digest) -> Iterator[Finding]:
 def check_file(path: str | os.PathLike[str]) -> list[Finding]:
     """Every finding for a digest file.
 
-    Raises :class:`OSError` when the file cannot be read, and :class:`DigestSyntaxError` when
-    it is not UTF-8 (both are errors of the run rather than findings).
+    Bytes that are not UTF-8 (or UTF-16 text, or JSON) are an AD001 finding, as a byte-order
+    mark is. Raises :class:`OSError` when the file cannot be read (an error of the run rather
+    than a finding).
 
     >>> [f.code for f in check_file("tests/corpus/cs.CV/2023/03/20230311.md")]
     []
     """
-    return check_text(read_text(path), path)
+    try:
+        text = read_text(path)
+    except DigestSyntaxError as error:
+        return [Finding(os.fspath(path), error.line, error.column, "AD001", error.message)]
+    return check_text(text, path)
 
 
 # --------------------------------------------------------------------------- streaming
@@ -360,7 +365,7 @@ def check_stream(path: str | os.PathLike[str]) -> Iterator[Finding]:
     parse does, and yields each finding once no later block can sort before it. A file the
     first pass finds broken that way (not UTF-8, a byte-order mark, mixed or lone-CR line
     endings) is checked whole, so its one error is reported exactly as ``check_file`` does.
-    Raises what ``check_file`` raises, before yielding anything.
+    An :class:`OSError` (the file cannot be read) is raised before anything is yielded.
 
     >>> path = "tests/corpus/cs.CV/2023/03/20230311.md"
     >>> list(check_stream(path)) == check_file(path)
@@ -481,8 +486,8 @@ def _stream(name: str, newline: str) -> Iterator[Finding]:
 class FileCheck:
     """What checking one file gave: its findings, or the error that kept it from being checked.
 
-    ``error`` is a :class:`DigestSyntaxError` (the file is not UTF-8) or an :class:`OSError`
-    (it cannot be read). ``findings`` of a file checked a block at a time can be read once.
+    ``error`` is the :class:`OSError` that kept the file from being read. ``findings`` of a
+    file checked a block at a time can be read once.
 
     >>> FileCheck("a.md", (Finding("a.md", 1, 1, "AD001", "oops"),)).error is None
     True
@@ -490,7 +495,7 @@ class FileCheck:
 
     path: str
     findings: Iterable[Finding] = ()
-    error: DigestSyntaxError | OSError | None = attrs.field(default=None, eq=False)
+    error: OSError | None = attrs.field(default=None, eq=False)
 
 
 def _check_one(path: str) -> FileCheck:
@@ -498,7 +503,7 @@ def _check_one(path: str) -> FileCheck:
         if os.stat(path).st_size >= STREAM_BYTES:
             return FileCheck(path, check_stream(path))
         return FileCheck(path, check_file(path))
-    except (DigestSyntaxError, OSError) as error:
+    except OSError as error:
         return FileCheck(path, error=error)
 
 
