@@ -6,7 +6,6 @@ one paper. ``docs/cli.md`` shows an example of each.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import os
 import re
@@ -29,6 +28,7 @@ from .parser import (
     parse_digest,
     raw_blocks,
     read_text,
+    uniform_newline,
 )
 
 if TYPE_CHECKING:
@@ -372,39 +372,10 @@ def check_stream(path: str | os.PathLike[str]) -> Iterator[Finding]:
     True
     """
     name = os.fspath(path)
-    newline = _uniform_newline(name)
+    newline = uniform_newline(name)
     if newline is None:
         return iter(check_file(path))
     return _stream(name, newline)
-
-
-def _uniform_newline(path: str) -> str | None:
-    """The file's newline, or None when it is not UTF-8 or its line endings are not uniform."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    newline: str | None = None
-    lf = crlf = 0
-    last = b""
-    with open(path, "rb") as file:
-        while data := file.read(1 << 20):
-            if not last and data.startswith(codecs.BOM_UTF8):
-                return None
-            try:
-                decoder.decode(data)
-            except UnicodeDecodeError:
-                return None
-            if newline is None and (first := data.find(b"\n")) >= 0:
-                before = data[first - 1 : first] if first else last
-                newline = "\r\n" if before == b"\r" and (first or lf or crlf or last) else "\n"
-            lf += data.count(b"\n")
-            crlf += (last + data).count(b"\r\n")
-            last = data[-1:]
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return None
-    if newline is None or (newline == "\r\n" and crlf != lf):
-        return None  # no line end at all, or mixed line endings: checked whole
-    return newline
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str]:

@@ -25,7 +25,7 @@ from typing import IO, TYPE_CHECKING, TypeVar
 import attrs
 
 if TYPE_CHECKING:
-    from .model import Digest
+    from .model import Digest, Paper
 
 __all__ = [
     "Batch",
@@ -120,6 +120,14 @@ def relative_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+#: A file of at least this many bytes is converted a chunk at a time (:func:`stream_digest`).
+STREAM_BYTES = 16 << 20
+
+
+def _streamed(path: str) -> bool:
+    return os.stat(path).st_size >= STREAM_BYTES
+
+
 def read_digest(path: str) -> tuple[Digest, int]:
     """The digest in the file at ``path``, parsed whole, and the number of bytes read.
 
@@ -185,10 +193,12 @@ def convert_batch(
     with signals_held():  # orjson's extension crashes if interrupted while it loads
         import orjson
 
+    import tempfile
+
+    from .parser import stream_digest
+
     spilled = None
     if sink is None:
-        import tempfile
-
         descriptor, spilled = tempfile.mkstemp(dir=spill, suffix=".json")
         sink = open(descriptor, "wb")  # noqa: SIM115 - closed below, whatever happens
     items = papers = size = unreadable = 0
@@ -205,34 +215,69 @@ def convert_batch(
             write(b"\n")
         items += 1
 
+    def emit(head: Digest, file_papers: Iterable[Paper], relative: str) -> int:
+        """Write one file's items; return its number of papers."""
+        count = 0
+        if flat:
+            fields = flat_head(head, relative)
+            for paper in file_papers:
+                start_item()
+                write(orjson.dumps({**fields, **paper_to_dict(paper)}))
+                end_item()
+                count += 1
+        else:
+            # One line per digest, streamed a paper at a time: "papers" is the last key,
+            # so the head of the empty digest, the papers and "]}" make the same bytes.
+            start_item()
+            empty = orjson.dumps(digest_to_dict(attrs.evolve(head, papers=()), relative))
+            write(empty[:-2])
+            for paper in file_papers:
+                if count:
+                    write(b",")
+                write(orjson.dumps(paper_to_dict(paper)))
+                count += 1
+            write(b"]}")
+            end_item()
+        return count
+
     try:
         for path, relative in batch:
+            file_papers: Iterable[Paper]
             try:
-                digest, read = read_digest(path)
+                streamed = _streamed(path)
+                if streamed:
+                    read = os.stat(path).st_size
+                    head, file_papers = stream_digest(path)
+                else:
+                    head, read = read_digest(path)
+                    file_papers = head.papers
             except (DigestSyntaxError, OSError) as error:
                 errors.append(failure(path, error))
                 unreadable += isinstance(error, OSError)
                 continue
+            if not streamed:  # parsed whole: nothing can fail any more
+                papers += emit(head, file_papers, relative)
+                size += read
+                continue
+            # Read as it is written: its JSON goes to a temporary file first, and into the
+            # output only once the whole file has parsed, so a broken block near its end
+            # leaves nothing of it behind.
+            items_before, write = items, sink.write
+            with tempfile.TemporaryFile(dir=spill) as held:
+                write = held.write
+                try:
+                    count = emit(head, file_papers, relative)
+                except (DigestSyntaxError, OSError) as error:
+                    errors.append(failure(path, error))
+                    unreadable += isinstance(error, OSError)
+                    items, write = items_before, sink.write
+                    continue
+                write = sink.write
+                held.flush()
+                held.seek(_send(held, sink))  # inside the kernel where it can
+                shutil.copyfileobj(held, sink, 1 << 20)
+            papers += count
             size += read
-            papers += len(digest.papers)
-            if flat:
-                head = flat_head(digest, relative)
-                for paper in digest.papers:
-                    start_item()
-                    write(orjson.dumps({**head, **paper_to_dict(paper)}))
-                    end_item()
-            else:
-                # One line per digest, streamed a paper at a time: "papers" is the last key,
-                # so the head of the empty digest, the papers and "]}" make the same bytes.
-                start_item()
-                empty = orjson.dumps(digest_to_dict(attrs.evolve(digest, papers=()), relative))
-                write(empty[:-2])
-                for index, paper in enumerate(digest.papers):
-                    if index:
-                        write(b",")
-                    write(orjson.dumps(paper_to_dict(paper)))
-                write(b"]}")
-                end_item()
     finally:
         if spilled is not None:
             sink.close()

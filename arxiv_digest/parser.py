@@ -11,12 +11,15 @@ a :class:`BrokenBlock` and the rest still parses.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import functools
 import os
+import pathlib
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any, cast
 
+import attrs
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
 
@@ -48,6 +51,8 @@ __all__ = [
     "parse_digest",
     "parse_paper",
     "raw_blocks",
+    "stream_digest",
+    "uniform_newline",
 ]
 
 #: ``iter_papers`` and ``check`` read and parse about this many bytes of whole blocks at a time.
@@ -617,6 +622,92 @@ def raw_blocks(file: IO[bytes], size: int = 1 << 16) -> Iterator[tuple[int, byte
             parts, tail = [block[start:]], block[-4:]
         data = file.read(size)
     yield line, b"".join(parts)
+
+
+def uniform_newline(path: str) -> str | None:
+    """The file's newline, or None when it is not UTF-8 or its line endings are not uniform.
+
+    Read a megabyte at a time: what a reader a block at a time checks first, so that a file
+    broken as a whole is read whole, and its one error reported as for a whole file.
+
+    >>> uniform_newline("tests/corpus/cs.CV/2023/03/20230311.md")
+    '\\n'
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    newline: str | None = None
+    lf = crlf = 0
+    last = b""
+    with open(path, "rb") as file:
+        while data := file.read(1 << 20):
+            if not last and data.startswith(codecs.BOM_UTF8):
+                return None
+            try:
+                decoder.decode(data)
+            except UnicodeDecodeError:
+                return None
+            if newline is None and (first := data.find(b"\n")) >= 0:
+                before = data[first - 1 : first] if first else last
+                newline = "\r\n" if before == b"\r" and (first or lf or crlf or last) else "\n"
+            lf += data.count(b"\n")
+            crlf += (last + data).count(b"\r\n")
+            last = data[-1:]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    if newline is None or (newline == "\r\n" and crlf != lf):
+        return None  # no line end at all, or mixed line endings: checked whole
+    return newline
+
+
+def stream_digest(path: str | os.PathLike[str]) -> tuple[Digest, Iterator[Paper]]:
+    """A digest file's header (a :class:`Digest` without papers) and its papers, read lazily.
+
+    The papers are read a chunk at a time, as :func:`iter_papers` does: memory is bounded by
+    the largest block. Errors are those of ``parse_digest(path)``, at the same place and in
+    the same words: the header's are raised here, a broken block's by the iterator, after the
+    papers before it. A file that is not UTF-8, or mixes line endings, is parsed whole, so
+    that its error is exactly the whole file's.
+
+    >>> head, papers = stream_digest("tests/corpus/cs.CV/2023/03/20230311.md")
+    >>> head.category, head.papers, next(papers).arxiv_id
+    ('cs.CV', (), '2303.06250')
+    """
+    name = os.fspath(path)
+    newline = uniform_newline(name)
+    if newline is not None:
+        file = open(name, "rb")  # noqa: SIM115 - the papers' iterator closes it
+        try:
+            blocks = raw_blocks(file, CHUNK_BYTES)
+            _, head = next(blocks)
+            if not head:  # the file starts with a title line: its first block is as wrong
+                head = next(blocks, (1, b""))[1]
+            text = normalize(decode(head, name), name, 1, newline)[0]
+            label, date, _ = cast("tuple[str, dt.date, object]", _parse(text, "digest", name))
+            if not head.startswith(b"### "):
+                papers = _papers(file, blocks, name, newline)
+                return trusted_digest(label, date, (), newline), papers
+        except BaseException:
+            file.close()
+            raise
+        file.close()
+    digest = parse_digest(pathlib.Path(name))
+    return attrs.evolve(digest, papers=()), iter(digest.papers)
+
+
+def _papers(
+    file: IO[bytes], blocks: Iterator[tuple[int, bytes]], name: str, newline: str
+) -> Iterator[Paper]:
+    with file:
+        for chunk in _chunks(blocks):
+            papers = _fast_chunk(chunk, newline)
+            if papers is not None:
+                yield from papers
+                continue
+            for first_line, raw in chunk:  # the line-by-line rules find and word the error
+                paper = _parse_raw_block([raw], first_line, name, newline)
+                assert paper is not None
+                yield paper
 
 
 def _parse_raw_block(

@@ -249,3 +249,29 @@ def test_iter_papers_in_chunks_yields_and_fails_as_block_by_block(
     monkeypatch.setattr(arxiv_digest.parser, "CHUNK_BYTES", chunk)
     path = write(tmp_path, VARIANTS[variant])
     assert outcome(iter_papers(path)) == outcome(line_by_line(path))
+
+
+@pytest.mark.parametrize(("flat", "array"), [(False, False), (True, False), (False, True)])
+def test_to_json_streams_big_files_to_the_same_bytes_and_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flat: bool, array: bool
+) -> None:
+    from arxiv_digest import convert
+
+    jobs = [(str(p), p.name) for p in CORPUS_FILES[:8]]
+    for number, text in enumerate(VARIANTS.values()):
+        path = write(tmp_path, text, f"v{number}/cs.CV/2023/03/20230311.md")
+        jobs.insert(number * 2, (str(path), f"v{number}.md"))
+
+    def run(workers: int) -> tuple[bytes, list[str]]:
+        out = io.BytesIO()
+        errors = [
+            e for b in convert.convert_in_order(jobs, flat, array, workers, out) for e in b.errors
+        ]
+        return out.getvalue(), errors
+
+    whole = run(1)
+    assert len(whole[1]) > 10 and whole[0]
+    monkeypatch.setattr(convert, "STREAM_BYTES", 0)  # every file read a chunk at a time
+    monkeypatch.setattr(arxiv_digest.parser, "CHUNK_BYTES", 3000)
+    assert run(1) == whole
+    assert run(2) == whole
