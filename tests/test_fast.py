@@ -76,3 +76,13 @@ def test_parse_paper_takes_one_block_only() -> None:
     with pytest.raises(DigestSyntaxError) as two:
         parse_paper(text[first:third])  # two blocks: the fast path leaves them to the rules
     assert two.value.line == third_line(text, first, third)
+
+
+def test_trusted_paper_sets_every_field() -> None:
+    from arxiv_digest.model import Paper, trusted_paper
+
+    for paper in parse_digest(CORPUS_FILES[-1]).papers[:3]:
+        values = [getattr(paper, field.name) for field in attrs.fields(Paper)]
+        built = trusted_paper(*values)
+        assert built == paper
+        assert all(getattr(built, f.name) is v for f, v in zip(attrs.fields(Paper), values))
