@@ -82,7 +82,8 @@ def test_trusted_paper_sets_every_field() -> None:
     from arxiv_digest.model import Paper, trusted_paper
 
     for paper in parse_digest(CORPUS_FILES[-1]).papers[:3]:
-        values = [getattr(paper, field.name) for field in attrs.fields(Paper)]
+        names = [field.name for field in attrs.fields(Paper)]
+        values = [getattr(paper, name) for name in names]
         built = trusted_paper(*values)
         assert built == paper
-        assert all(getattr(built, f.name) is v for f, v in zip(attrs.fields(Paper), values))
+        assert all(getattr(built, name) is value for name, value in zip(names, values))
