@@ -366,7 +366,7 @@ def read_categories(value: str) -> tuple[tuple[str, ...], str | None, tuple[int,
             if primary is None:
                 primary = name
             elif name != primary:
-                offset = sum(map(len, terms[:index])) + 2 * index
+                offset = sum(map(len, value.split(", ")[:index])) + 2 * index
                 raise BoldTermError(
                     f"a second bold category term, {term}, after **{primary}**: only the"
                     " primary category is bold",
