@@ -111,7 +111,7 @@ def category_lists(draw: st.DrawFn) -> tuple[list[Any], Any]:
     """Terms and a primary: first, not first, twice, absent or ``""``; or no terms at all."""
     terms = draw(st.lists(_TERMS, max_size=5))
     where = draw(st.sampled_from(["first", "anywhere", "twice", "absent", "empty", "none"]))
-    primary = draw(st.one_of(st.sampled_from(["cs.CV", "", "**x**"]), _TERMS))
+    primary: Any = draw(st.one_of(st.sampled_from(["cs.CV", "", "**x**"]), _TERMS))
     if where == "first":
         terms.insert(0, primary)
     elif where == "anywhere":
