@@ -358,6 +358,15 @@ def read_categories(value: str) -> tuple[tuple[str, ...], str | None, tuple[int,
     ((('',), '', ()), (('cs.LG',), None, ()))
     """
     terms = value.split(", ")
+    first = terms[0]
+    if value.count("**") == 2 and len(first) >= 4 and first[:2] == first[-2:] == "**":
+        # The common case, quickly: one bold term, the first, and not repeated.
+        terms[0] = first[2:-2]
+        if terms.count(terms[0]) == 1:
+            return tuple(terms), terms[0], ()
+        terms[0] = first
+    elif "**" not in value:
+        return tuple(terms), None, ()
     primary: str | None = None
     bold = 0
     for index, term in enumerate(terms):
