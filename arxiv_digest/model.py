@@ -73,6 +73,8 @@ def _check_categories(paper: Paper) -> None:
     last = -1
     for index in unbolded:
         _check_type("each of Paper.unbolded", index, int)
+        if isinstance(index, bool):
+            raise TypeError(f"each of Paper.unbolded must be int, not bool: {index!r}")
         if not last < index < len(terms) or terms[index] != primary:
             raise ValueError(
                 "Paper.unbolded must list, in order, positions of Paper.categories that hold"
