@@ -328,6 +328,16 @@ def trusted_paper(*values: Any) -> Paper:
     return paper
 
 
+def _utc_date(paper: Paper) -> dt.date:
+    try:
+        return paper.published.astimezone(_UTC).date()
+    except OverflowError:  # 0001-01-01 00:00+00:01 is in year 0 in UTC
+        raise ValueError(
+            f"{paper.entry_id}: Paper.published {paper.published} has no UTC date in years"
+            " 1 to 9999, so no digest date"
+        ) from None
+
+
 class BoldTermError(ValueError):
     """Two different bold terms in one categories value: ``offset`` is where the second starts.
 
@@ -595,7 +605,7 @@ class Digest:
                 " no file for a day without papers"
             )
         papers.sort(key=attrgetter("published"))
-        days = sorted({paper.published.astimezone(_UTC).date() for paper in papers})
+        days = sorted({_utc_date(paper) for paper in papers})
         if len(days) > 1:
             raise ValueError(
                 f"results from {len(days)} UTC days, {days[0]} to {days[-1]}: a digest is one"

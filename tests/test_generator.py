@@ -376,6 +376,9 @@ def test_from_results_refuses_two_days_and_none() -> None:
     digest = Digest.from_results([late, east])
     assert digest.date == dt.date(2023, 3, 11)
     assert [p.entry_id[-1] for p in digest.papers] == ["1", "2"]
+    edge = replace(GOOD, published=dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1))))
+    with pytest.raises(ValueError, match=r"Paper\.published 0001-01-01 00:00:00\+01:00 has no UTC"):
+        Digest.from_results([edge])
     with pytest.raises(ValueError, match=r"^http://arxiv.org/abs/2303.06250v1: Paper\.title"):
         Digest.from_results([replace(GOOD, title="a\nb")])
 
