@@ -265,10 +265,15 @@ def _cr_findings(name: str, text: str, digest: Digest) -> Iterator[Finding]:
 def check_file(path: str | os.PathLike[str]) -> list[Finding]:
     """Every finding for a digest file.
 
-    Raises :class:`OSError` when the file cannot be read, and :class:`DigestSyntaxError` when
-    it is not UTF-8 (both are errors of the run rather than findings).
+    Bytes that are not UTF-8 (or UTF-16 text, or JSON) are an AD001 finding, as a byte-order
+    mark is. Raises :class:`OSError` when the file cannot be read (an error of the run rather
+    than a finding).
 
     >>> [f.code for f in check_file("tests/corpus/cs.CV/2023/03/20230311.md")]
     []
     """
-    return check_text(read_text(path), path)
+    try:
+        text = read_text(path)
+    except DigestSyntaxError as error:
+        return [Finding(os.fspath(path), error.line, error.column, "AD001", error.message)]
+    return check_text(text, path)

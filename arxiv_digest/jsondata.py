@@ -14,7 +14,14 @@ from typing import Any
 
 from .model import Digest, Paper
 
-__all__ = ["digest_from_dict", "digest_to_dict", "flat_rows", "paper_to_dict", "schema"]
+__all__ = [
+    "digest_from_dict",
+    "digest_to_dict",
+    "flat_head",
+    "flat_rows",
+    "paper_to_dict",
+    "schema",
+]
 
 
 def paper_to_dict(paper: Paper) -> dict[str, Any]:
@@ -74,15 +81,30 @@ def digest_to_dict(digest: Digest, path: str) -> dict[str, Any]:
     }
 
 
-def flat_rows(digest: Digest, path: str) -> list[dict[str, Any]]:
-    """The flat shape: one row per paper, with its digest's path and date, for data frames.
+def flat_head(digest: Digest, path: str) -> dict[str, Any]:
+    """The columns the flat shape puts before each paper's own: where the paper was listed.
+
+    ``path`` is the digest's file, ``category`` its header label and ``digest_date`` the day
+    of the digest, named so that it is not taken for the paper's ``published`` date.
 
     >>> import datetime as dt
-    >>> flat_rows(Digest("cs.CV", dt.date(2023, 3, 11)), "x.md")
-    []
+    >>> flat_head(Digest("cs.CV", dt.date(2023, 3, 11)), "x.md")
+    {'path': 'x.md', 'category': 'cs.CV', 'digest_date': '2023-03-11'}
     """
-    date = digest.date.isoformat()
-    return [{"path": path, "date": date, **paper_to_dict(p)} for p in digest.papers]
+    return {"path": path, "category": digest.category, "digest_date": digest.date.isoformat()}
+
+
+def flat_rows(digest: Digest, path: str) -> list[dict[str, Any]]:
+    """The flat shape: one row per paper, its digest's :func:`flat_head` first, for data frames.
+
+    >>> from pathlib import Path
+    >>> from arxiv_digest import parse_digest
+    >>> digest = parse_digest(Path("tests/corpus/cs.CV/2023/03/20230311.md"))
+    >>> list(flat_rows(digest, "20230311.md")[0])[:5]
+    ['path', 'category', 'digest_date', 'title', 'entry_id']
+    """
+    head = flat_head(digest, path)
+    return [{**head, **paper_to_dict(p)} for p in digest.papers]
 
 
 def _datetime(value: Any, name: str) -> dt.datetime:

@@ -27,6 +27,7 @@ from .model import (
     read_categories,
     trusted_paper,
 )
+from .sniff import foreign_format
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -154,13 +155,18 @@ def read_text(path: str | os.PathLike[str]) -> str:
 def decode(data: bytes, path: str | os.PathLike[str] | None = None, first_line: int = 1) -> str:
     """Bytes as strict UTF-8; the first undecodable byte is a located DigestSyntaxError.
 
-    ``first_line`` is the line the bytes start at, for a block of a file.
+    ``first_line`` is the line the bytes start at, for a block of a file. Bytes that are
+    plainly something else (UTF-16 text, JSON) are named as such, at 1:1.
 
     >>> decode(b"# ok\\n\\xff")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     arxiv_digest.errors.DigestSyntaxError: <string>:2:1: not UTF-8: byte 0xff at byte offset 5 ...
     """
+    if first_line == 1 and not data.startswith(b"# "):  # not a digest's start: what is it?
+        foreign = foreign_format(data)
+        if foreign is not None:
+            raise DigestSyntaxError(foreign, path=path, line=1, column=1)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -316,12 +322,14 @@ def parse_digest(
     try:
         result = lark_parser().parse(text, start="digest")
     except (UnexpectedInput, _BadValue) as error:
-        if strict:
-            failure = _fail(error, text, name, 1)
+        try:
+            if strict:
+                raise _fail(error, text, name, 1) from None
+            return _lenient(text, name, newline)
+        except DigestSyntaxError as failure:
             if isinstance(source, str) and _looks_like_a_path(source):
                 failure.message += " (a str is the text itself: to read a file, pass a Path)"
-            raise failure from None
-        return _lenient(text, name, newline)
+            raise
     label, date, papers = cast("tuple[str, dt.date, tuple[Paper, ...]]", result)
     return Digest(label, date, papers, newline)
 
