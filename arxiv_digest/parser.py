@@ -262,22 +262,24 @@ def lark_parser() -> Lark:
 
 
 @functools.cache
-def fast_parser() -> Lark:
+def fast_parser(accelerated: bool = True) -> Lark:
     """The parser of the fast path: with lark-cython's lexer and parser when it is installed.
 
-    ``pip install 'arxiv-digest[fast]'`` installs it. Either way it gives the same objects (the
-    tests check it on every real file); errors always come from :func:`lark_parser`.
+    ``pip install 'arxiv-digest[fast]'`` installs it; ``accelerated=False`` is plain Lark
+    whatever is installed. Either way it gives the same objects (the tests check it on every
+    real file); errors always come from :func:`lark_parser`.
 
     >>> fast_parser().parse("# Arxiv Papers in cs.CV on 2023-03-11\\n", start="digest_blocks")
     ('cs.CV', datetime.date(2023, 3, 11), ())
     """
     options: dict[str, Any] = {}
-    try:
-        import lark_cython
-    except ImportError:
-        pass
-    else:
-        options["_plugins"] = lark_cython.plugins
+    if accelerated:
+        try:
+            import lark_cython
+        except ImportError:
+            pass
+        else:
+            options["_plugins"] = lark_cython.plugins
     return Lark(
         grammar_text(),
         start=list(BLOCK_START_SYMBOLS),
@@ -287,13 +289,22 @@ def fast_parser() -> Lark:
     )
 
 
+#: lark-cython is loaded once a process has parsed this many characters: importing it costs
+#: more than it saves on one small file (``arxiv-digest check one.md`` starts faster).
+ACCELERATE_AFTER = 1 << 20
+_parsed = 0
+
+
 def _fast(text: str, start: str) -> Any:
     """The fast path's result for ``text``, or None when the text is not valid.
 
     The slow path then parses it again, to say why (or, leniently, to keep what it can).
     """
+    global _parsed
+    parser = fast_parser(_parsed >= ACCELERATE_AFTER)
+    _parsed += len(text)
     try:
-        return fast_parser().parse(text, start=start)
+        return parser.parse(text, start=start)
     except (UnexpectedInput, _NotFast, _BadValue):
         return None
 

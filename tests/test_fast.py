@@ -87,3 +87,23 @@ def test_trusted_paper_sets_every_field() -> None:
         built = trusted_paper(*values)
         assert built == paper
         assert all(getattr(built, name) is value for name, value in zip(names, values))
+
+
+def test_lark_cython_is_loaded_only_past_a_megabyte(monkeypatch: pytest.MonkeyPatch) -> None:
+    from arxiv_digest import parser
+
+    asked: list[bool] = []
+    real = parser.fast_parser
+
+    def recording(accelerated: bool = True) -> Lark:
+        asked.append(accelerated)
+        return real(accelerated)
+
+    monkeypatch.setattr(parser, "fast_parser", recording)
+    monkeypatch.setattr(parser, "_parsed", 0)
+    text = CORPUS_FILES[-1].read_bytes().decode("utf-8")
+    first = parse_digest(text)
+    assert parser._parsed == len(text)
+    monkeypatch.setattr(parser, "_parsed", parser.ACCELERATE_AFTER)
+    assert parse_digest(text) == first
+    assert asked == [False, True]
