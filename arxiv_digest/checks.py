@@ -142,7 +142,7 @@ def _block_lines(paper: Paper) -> int:
     writing the block again.
     """
     wrapped = (paper.doi or "", paper.comment or "", paper.journal_ref or "", *paper.categories)
-    return _BLOCK_LINES + sum(value.count("\n") for value in wrapped)
+    return _BLOCK_LINES + "".join(wrapped).count("\n")
 
 
 def _value_column(write_line: Callable[[Any], str]) -> int:
