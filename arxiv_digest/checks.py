@@ -393,7 +393,11 @@ def _stream(name: str, newline: str) -> Iterator[Finding]:
     with open(name, "rb") as file:
         blocks = raw_blocks(file)
         _, raw = next(blocks)
-        head = text_of(raw, 1)
+        try:
+            head = text_of(raw, 1)
+        except DigestSyntaxError as error:  # plainly no digest (UTF-16, JSON): as check_file
+            yield Finding(name, error.line, error.column, "AD001", error.message)
+            return
         try:
             header = _parse(head, "header", name)
         except DigestSyntaxError as error:

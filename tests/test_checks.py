@@ -120,6 +120,33 @@ def test_not_utf8_finds_what_the_whole_file_finds(tmp_path: Path, where: bytes) 
     assert list(check_stream(path)) == whole
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode("utf-16-le"),  # no byte-order mark: valid UTF-8, full of NULs
+        TEXT.encode("utf-16"),
+        b'{"path": "2023/03/20230311.md", "papers": []}\n' * 50,
+    ],
+    ids=["utf-16-le", "utf-16", "json"],
+)
+def test_plainly_no_digest_finds_what_the_whole_file_finds(
+    tmp_path: Path, data: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from arxiv_digest.convert import convert_batch
+
+    path = write(tmp_path, "")
+    path.write_bytes(data)
+    whole = check_file(path)
+    assert [f.code for f in whole] == ["AD001"]
+    assert list(check_stream(path)) == whole
+    batch = [(str(path), "a.md")]
+    expected = convert_batch(batch, False, False, io.BytesIO()).errors
+    monkeypatch.setattr("arxiv_digest.convert.STREAM_BYTES", 0)  # read a chunk at a time
+    out = io.BytesIO()
+    assert convert_batch(batch, False, False, out).errors == expected
+    assert out.getvalue() == b""
+
+
 def test_a_missing_file_raises_at_once(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         check_stream(tmp_path / "nope.md")
