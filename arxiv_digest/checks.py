@@ -299,16 +299,16 @@ class _PaperRules:
 
     def findings(self, line: int, paper: Paper) -> Iterator[Finding]:
         name, seen, previous = self.name, self.seen, self.previous
-        if paper.arxiv_id in seen:
+        ident = paper.arxiv_id
+        first = seen.setdefault(ident, line)
+        if first != line:
             yield Finding(
                 name,
                 line,
                 1,
                 "AD103",
-                f"paper {paper.arxiv_id} is repeated: first listed at line {seen[paper.arxiv_id]}",
+                f"paper {ident} is repeated: first listed at line {first}",
             )
-        else:
-            seen[paper.arxiv_id] = line
         if previous is not None and paper.published < previous.published:
             yield Finding(
                 name,
