@@ -657,8 +657,10 @@ def uniform_newline(path: str) -> str | None:
             except UnicodeDecodeError:
                 return None
             if newline is None and (first := data.find(b"\n")) >= 0:
+                # As normalize(): CRLF when the first LF has a CR before it in the file (the
+                # byte before may end the previous read; an LF at offset 0 has none).
                 before = data[first - 1 : first] if first else last
-                newline = "\r\n" if before == b"\r" and (first or lf or crlf or last) else "\n"
+                newline = "\r\n" if before == b"\r" else "\n"
             lf += data.count(b"\n")
             crlf += (last + data).count(b"\r\n")
             last = data[-1:]
