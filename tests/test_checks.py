@@ -302,3 +302,25 @@ def test_to_json_streams_big_files_to_the_same_bytes_and_errors(
     monkeypatch.setattr(arxiv_digest.parser, "CHUNK_BYTES", 3000)
     assert run(1) == whole
     assert run(2) == whole
+
+
+def test_line_endings_are_told_across_reads(tmp_path: Path) -> None:
+    from arxiv_digest.parser import uniform_newline
+
+    # A header line that ends exactly where the first megabyte read does, CR on one side.
+    start, end = "# Arxiv Papers in ", " on 2023-03-11"
+    label = "x" * ((1 << 20) - 1 - len(start) - len(end))
+    crlf = (start + label + end + "\n" + TEXT[TEXT.index("\n") + 1 :]).replace("\n", "\r\n")
+    path = write(tmp_path, crlf)
+    assert path.read_bytes()[(1 << 20) - 1 : (1 << 20) + 1] == b"\r\n"
+    assert uniform_newline(str(path)) == "\r\n"
+    assert list(check_stream(path)) == check_file(path)
+    second = crlf.index("\r\n") + 2
+    mixed_text = crlf[:second] + crlf[second:].replace("\r\n", "\n", 1)
+    mixed = write(tmp_path, mixed_text, "cs.CV/2023/03/20230312.md")
+    assert uniform_newline(str(mixed)) is None  # mixed: checked whole, as it was
+    assert list(check_stream(mixed)) == check_file(mixed)
+    lf = write(tmp_path, crlf.replace("\r\n", "\n", 1), "cs.CV/2023/03/20230313.md")
+    assert uniform_newline(str(lf)) == "\n"  # the first line decides: the CRs are AD206
+    assert list(check_stream(lf)) == check_file(lf)
+    assert "AD206" in {f.code for f in check_file(lf)}
