@@ -229,12 +229,17 @@ def _file_findings(name: str, digest: Digest) -> Iterator[Finding]:
 def _cr_findings(name: str, text: str, digest: Digest) -> Iterator[Finding]:
     if digest.newline != "\n" or "\r\n" not in text:
         return
+    # One pass: the line number is carried from one CRLF to the next, never counted again
+    # from the start of the text (that made a file with a CR on every line quadratic).
+    line, counted = 1, 0
     pos = text.find("\r\n")
     while pos >= 0:
+        line += text.count("\n", counted, pos)
+        counted = pos
         start = text.rfind("\n", 0, pos) + 1
         yield Finding(
             name,
-            text.count("\n", 0, pos) + 1,
+            line,
             pos - start + 1,
             "AD206",
             "line ends with CRLF, but the file's lines end with LF: the CR is part of the value",

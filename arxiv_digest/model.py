@@ -35,8 +35,24 @@ def _check_optional(name: str, value: str | None) -> None:
         )
 
 
+def _check_utf8(name: str, text: str, value: object) -> None:
+    """Refuse what cannot be written as UTF-8: a lone surrogate (from ``surrogateescape``, or
+    from JSON's ``"\\ud800"``) would make every writer fail later, far from its cause."""
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        char = text[error.start]
+        raise ValueError(
+            f"{name} cannot hold the lone surrogate U+{ord(char):04X}: a digest is UTF-8,"
+            f" which cannot encode it: {value!r}"
+        ) from None
+
+
 def _check_line(name: str, terminal: str, line: str, value: object, wraps: bool) -> None:
     """Check that ``line``, the way the serializer writes the field, is what the grammar reads."""
+    _check_utf8(name, line, value)
     if terminal_pattern(terminal).fullmatch(line):
         return
     text = "".join(value) if isinstance(value, tuple) else value
@@ -49,7 +65,7 @@ def _check_line(name: str, terminal: str, line: str, value: object, wraps: bool)
     raise ValueError(f"{name} cannot hold {reason}: {value!r}")
 
 
-def _check_terms(name: str, terms: tuple[str, ...], what: str) -> None:
+def _check_terms(name: str, terms: tuple[str, ...], what: str, *, bold_empty: bool = False) -> None:
     _check_type(name, terms, tuple)
     for term in terms:
         _check_type(f"each of {name}", term, str)
@@ -58,7 +74,7 @@ def _check_terms(name: str, terms: tuple[str, ...], what: str) -> None:
                 f"{name} cannot hold {term!r}: {what} are joined by ', ', so it would read back"
                 " as two"
             )
-    if terms == ("",):
+    if terms == ("",) and not bold_empty:
         raise ValueError(f"{name} cannot be ('',): it is written as nothing and reads back as ()")
 
 
@@ -75,6 +91,7 @@ def _validate_paper(paper: Paper) -> None:
     _check_type("Paper.title", paper.title, str)
     _check_line("Paper.title", "TITLE_LINE", f"### {paper.title}\n", paper.title, False)
     _check_type("Paper.entry_id", paper.entry_id, str)
+    _check_utf8("Paper.entry_id", paper.entry_id, paper.entry_id)
     if not terminal_pattern("ARXIV_ID_LINE").fullmatch(serializer.arxiv_id_line(paper.entry_id)):
         raise ValueError(
             "Paper.entry_id must be an arXiv entry URL with a version, like"
@@ -82,7 +99,14 @@ def _validate_paper(paper: Paper) -> None:
         )
     _check_optional("Paper.doi", paper.doi)
     _check_line("Paper.doi", "DOI_LINE", serializer.doi_line(paper.doi), paper.doi, True)
-    _check_terms("Paper.categories", paper.categories, "categories")
+    # ("",) with the primary category "" is written `****` and reads back the same (what the
+    # generator writes for an empty term); without a primary it would be written as nothing.
+    _check_terms(
+        "Paper.categories",
+        paper.categories,
+        "categories",
+        bold_empty=paper.primary_category == "",
+    )
     _check_type("Paper.primary_category", paper.primary_category, (str, type(None)))
     if paper.primary_category is None:
         if paper.categories and serializer.looks_bold(paper.categories[0]):
@@ -247,6 +271,7 @@ class BrokenBlock:
 
 def _validate_digest(digest: Digest) -> None:
     _check_type("Digest.category", digest.category, str)
+    _check_utf8("Digest.category", digest.category, digest.category)
     _check_type("Digest.date", digest.date, dt.date)
     if isinstance(digest.date, dt.datetime):
         raise TypeError(f"Digest.date must be a date, not a datetime: {digest.date!r}")

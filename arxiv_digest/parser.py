@@ -224,20 +224,29 @@ def _error_at(
     return at_offset(text, pos, message, path=path, first_line=first_line)
 
 
-def _fail(error: Exception, text: str, path: str | None, first_line: int) -> DigestSyntaxError:
+def _fail(
+    error: Exception, text: str, path: str | None, first_line: int, end_of_file: bool = True
+) -> DigestSyntaxError:
     from .diagnostics import from_lark
 
     if isinstance(error, _BadValue):
         return _error_at(text, error.pos, error.message, path=path, first_line=first_line)
     assert isinstance(error, UnexpectedInput)
-    return from_lark(error, text, path=path, first_line=first_line)
+    return from_lark(error, text, path=path, first_line=first_line, end_of_file=end_of_file)
 
 
-def _parse(text: str, start: str, path: str | None, first_line: int = 1) -> object:
+def _parse(
+    text: str, start: str, path: str | None, first_line: int = 1, end_of_file: bool = True
+) -> object:
+    """Parse ``text`` (from ``first_line`` of a file) from ``start``; ``end_of_file`` is false
+    for a block that the next title line follows."""
     try:
         return lark_parser().parse(text, start=start)
     except (UnexpectedInput, _BadValue) as error:
-        raise _fail(error, text, path, first_line) from None
+        failure = _fail(error, text, path, first_line, end_of_file)
+    # Raised outside the except block, so that it does not hold Lark's exception (and with it
+    # the parser's state) as its __context__: a lenient parse keeps one error per broken block.
+    raise failure
 
 
 def _block_starts(text: str) -> list[int]:
@@ -259,20 +268,24 @@ def _lenient(text: str, path: str | None, newline: str) -> Digest:
     papers: list[Paper] = []
     broken: list[BrokenBlock] = []
     try:
-        header = _parse(text[:header_end], "header", path)
+        # As `digest`, not `header`: what may follow the header line is a title, as in a
+        # strict parse, and the messages say the same.
+        header = _parse(text[:header_end], "digest", path, end_of_file=header_end == len(text))
     except DigestSyntaxError as error:
         # Only what follows a good header line can be set aside as a broken block.
-        header = _parse(text[:first_line_end], "header", path)
-        broken.append(BrokenBlock(0, text[first_line_end:header_end], error))
-    label, date = cast("tuple[str, dt.date]", header)
+        header = _parse(text[:first_line_end], "digest", path)
+        broken.append(BrokenBlock(0, text[first_line_end:header_end], error.with_traceback(None)))
+    label, date, _ = cast("tuple[str, dt.date, tuple[Paper, ...]]", header)
     bounds = [*starts, len(text)]
     line = text.count("\n", 0, header_end) + 1
     for begin, end in zip(bounds, bounds[1:]):
         block = text[begin:end]
         try:
-            paper = _parse(block, "paper", path, line)
+            paper = _parse(block, "paper", path, line, end_of_file=end == len(text))
         except DigestSyntaxError as error:
-            broken.append(BrokenBlock(len(papers), block, error))
+            # Without its traceback, whose frames hold this function's locals: thousands of
+            # such cycles made every garbage collection slower (super-linear growth).
+            broken.append(BrokenBlock(len(papers), block, error.with_traceback(None)))
         else:
             assert isinstance(paper, Paper)
             papers.append(paper)
@@ -305,6 +318,8 @@ def parse_digest(
     """
     name = _path_of(source, path)
     text = source if isinstance(source, str) else read_text(source)
+    if isinstance(source, str):
+        _refuse_surrogates(text, name)
     text, newline = normalize(text, name)
     try:
         result = lark_parser().parse(text, start="digest")
@@ -317,6 +332,25 @@ def parse_digest(
         return _lenient(text, name, newline)
     label, date, papers = cast("tuple[str, dt.date, tuple[Paper, ...]]", result)
     return Digest(label, date, papers, newline)
+
+
+def _refuse_surrogates(text: str, path: str | None) -> None:
+    """A ``str`` may hold lone surrogates, which no file can: refuse them where they are."""
+    if text.isascii():
+        return
+    import re
+
+    found = re.search("[\ud800-\udfff]", text)
+    if found is not None:
+        error = _error_at(
+            text,
+            found.start(),
+            f"a lone surrogate U+{ord(found.group()):04X} cannot be written as UTF-8",
+            path=path,
+        )
+        # Shown as "?", one character for one: the message itself must be printable.
+        error.source_line = error.source_line.encode("utf-8", "replace").decode("utf-8")
+        raise error
 
 
 def _looks_like_a_path(text: str) -> bool:
@@ -337,6 +371,7 @@ def parse_paper(text: str, *, path: str | os.PathLike[str] | None = None) -> Pap
     'ReBound: An Open-Source 3D Bounding Box Annotation Tool for Active Learning'
     """
     name = None if path is None else os.fspath(path)
+    _refuse_surrogates(text, name)
     paper = _parse(text, "paper", name)
     assert isinstance(paper, Paper)
     return paper
@@ -360,27 +395,29 @@ def iter_papers(path: str | os.PathLike[str]) -> Iterator[Paper]:
         block_line = 1
         for line_number, raw in enumerate(file, 1):  # binary lines end at b"\n" only
             if block and raw.startswith(b"### "):
-                paper = _parse_raw_block(block, block_line, name, newline)
+                paper = _parse_raw_block(block, block_line, name, newline, last=False)
                 if paper is not None:
                     yield paper
                 block, block_line = [], line_number
-            if newline is None:
+            if newline is None and raw.endswith(b"\n"):
+                # Decided by the first line; a file without any LF is left to normalize(),
+                # which tells a lone-CR file by its first CR, as parse_digest does.
                 newline = "\r\n" if raw.endswith(b"\r\n") else "\n"
             block.append(raw)
-        paper = _parse_raw_block(block, block_line, name, newline)
+        paper = _parse_raw_block(block, block_line, name, newline, last=True)
         if paper is not None:
             yield paper
 
 
 def _parse_raw_block(
-    block: list[bytes], first_line: int, path: str, newline: str | None
+    block: list[bytes], first_line: int, path: str, newline: str | None, *, last: bool
 ) -> Paper | None:
     """Parse one block of ``iter_papers``: the header region (``None``) or a paper."""
     text = decode(b"".join(block), path, first_line)
     text, _ = normalize(text, path, first_line, newline)
     if first_line == 1:
-        _parse(text, "header", path)
+        _parse(text, "digest", path, end_of_file=last)
         return None
-    paper = _parse(text, "paper", path, first_line)
+    paper = _parse(text, "paper", path, first_line, end_of_file=last)
     assert isinstance(paper, Paper)
     return paper
