@@ -324,9 +324,7 @@ def from_lark(
     elif where >= len(text) and not end_of_file:
         # The block ends where the next title line begins: that line is what was found.
         if best == "BLOCK_END":
-            message = (
-                "expected three empty lines after the summary, then the next title or the end"
-            )
+            message = "expected three empty lines after the summary, then the next title or the end"
         else:
             message = f"expected {_phrase(name)}{shown}, found the title line"
     elif best == "BLOCK_END" and where >= len(text):

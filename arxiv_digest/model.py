@@ -36,8 +36,11 @@ def _check_optional(name: str, value: str | None) -> None:
 
 
 def _check_utf8(name: str, text: str, value: object) -> None:
-    """Refuse what cannot be written as UTF-8: a lone surrogate (from ``surrogateescape``, or
-    from JSON's ``"\\ud800"``) would make every writer fail later, far from its cause."""
+    """Refuse what cannot be written as UTF-8.
+
+    A lone surrogate (from ``surrogateescape``, or JSON's ``"\\ud800"``) would make every
+    writer fail later, far from its cause.
+    """
     if text.isascii():
         return
     try:

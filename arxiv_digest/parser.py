@@ -219,7 +219,7 @@ def normalize(
 def _error_at(
     text: str, pos: int, message: str, *, path: str | None, first_line: int = 1
 ) -> DigestSyntaxError:
-    from .diagnostics import at_offset  # only on errors: it imports the regex package
+    from .diagnostics import at_offset  # only on errors
 
     return at_offset(text, pos, message, path=path, first_line=first_line)
 
@@ -238,8 +238,10 @@ def _fail(
 def _parse(
     text: str, start: str, path: str | None, first_line: int = 1, end_of_file: bool = True
 ) -> object:
-    """Parse ``text`` (from ``first_line`` of a file) from ``start``; ``end_of_file`` is false
-    for a block that the next title line follows."""
+    """Parse ``text`` (from ``first_line`` of a file) from ``start``.
+
+    ``end_of_file`` is false for a block that the next title line follows.
+    """
     try:
         return lark_parser().parse(text, start=start)
     except (UnexpectedInput, _BadValue) as error:
