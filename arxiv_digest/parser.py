@@ -331,6 +331,8 @@ def parse_digest(
             if isinstance(source, str) and _looks_like_a_path(source):
                 failure.message += " (a str is the text itself: to read a file, pass a Path)"
             raise failure from None
+        result = None
+    if result is None:  # outside the except block: the blocks' errors do not chain to it
         return _lenient(text, name, newline)
     label, date, papers = cast("tuple[str, dt.date, tuple[Paper, ...]]", result)
     return Digest(label, date, papers, newline)
