@@ -97,8 +97,8 @@ def _validate_paper(paper: Paper) -> None:
     _check_utf8("Paper.entry_id", paper.entry_id, paper.entry_id)
     if not terminal_pattern("ARXIV_ID_LINE").fullmatch(serializer.arxiv_id_line(paper.entry_id)):
         raise ValueError(
-            "Paper.entry_id must be an arXiv entry URL with a version, like"
-            f" http://arxiv.org/abs/2303.06250v1: {paper.entry_id!r}"
+            "Paper.entry_id must be an arXiv entry URL with a version of at most 9 digits,"
+            f" like http://arxiv.org/abs/2303.06250v1: {paper.entry_id!r}"
         )
     _check_optional("Paper.doi", paper.doi)
     _check_line("Paper.doi", "DOI_LINE", serializer.doi_line(paper.doi), paper.doi, True)
