@@ -101,18 +101,30 @@ _VALUE_COLUMN = {
 }
 
 
+def _utc_date(when: dt.datetime) -> dt.date | str:
+    """The UTC date of ``when``; a time whose UTC date is outside years 1-9999 says so.
+
+    >>> _utc_date(dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(minutes=1))))
+    'a day before 0001-01-01'
+    """
+    try:
+        return when.astimezone(dt.timezone.utc).date()
+    except OverflowError:  # 0001-01-01 00:00+00:01 is in year 0 in UTC
+        return f"a day before {dt.date.min}" if when.year == 1 else f"a day after {dt.date.max}"
+
+
 def _paper_findings(path: str, line: int, paper: Paper, day: dt.date) -> Iterator[Finding]:
     lines = _field_lines(paper)
 
     def at(field: str, code: str, message: str) -> Finding:
         return Finding(path, line + lines[field], _VALUE_COLUMN[field], code, message)
 
-    published_utc = paper.published.astimezone(dt.timezone.utc)
-    if published_utc.date() != day:
+    published_day = _utc_date(paper.published)
+    if published_day != day:
         yield at(
             "published",
             "AD201",
-            f"published on {published_utc.date()} (UTC), but the digest is for {day}",
+            f"published on {published_day} (UTC), but the digest is for {day}",
         )
     if paper.updated < paper.published:
         yield at(

@@ -20,6 +20,7 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .checks import Finding
+    from .fix import Fix
 
 __all__ = ["main"]
 
@@ -385,6 +386,141 @@ def from_json(source: IO[bytes], directory: Path, force: bool, quiet: bool) -> N
     if not quiet:
         click.echo(report.summary(), err=True)
     sys.exit(EXIT_FINDINGS if report.refused else EXIT_CLEAN)
+
+
+# --------------------------------------------------------------------------- fix
+
+
+def _fix_line(path: str, fix: Fix, output_format: str) -> str:
+    if output_format == "github":
+        properties = ",".join(
+            f"{key}={_github_escape(str(value), property_value=True)}"
+            for key, value in (("file", path), ("line", fix.line), ("title", fix.code))
+        )
+        return f"::notice {properties}::{_github_escape(f'{fix.code} fixed: {fix.message}')}"
+    return fix.text(path)
+
+
+@main.command("fix")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the fixes.")
+@click.option(
+    "--unsafe-fixes", is_flag=True, help="Also drop older versions of a paper listed twice."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text: path:line: CODE fixed: ...; json: one document; github: Actions annotations.",
+)
+@click.option("--select", multiple=True, metavar="CODES", help="Only these codes (or prefixes).")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Not these codes (or prefixes).")
+@_bug_guard
+def fix(
+    paths: tuple[Path, ...],
+    diff: bool,
+    unsafe_fixes: bool,
+    output_format: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> None:
+    """Fix what check finds and a program can repair for certain, in place.
+
+    Safe fixes: an exact repeat of a paper is dropped (AD103), papers are put back in
+    published order with a stable sort (AD104), mixed line endings become the file's majority
+    ending (AD206). --unsafe-fixes also keeps only the newest version of a paper listed in two
+    versions (AD103). A file with a syntax error is reported and never touched; what needs a
+    person (AD101, AD102, ...) is reported. Files are rewritten atomically, permissions kept.
+
+    Exit status: 0 nothing changed and nothing left, 1 files changed (or would be, with
+    --diff) or problems left, 2 usage or I/O error. With --diff the diff goes to stdout and
+    the rest to stderr.
+
+    \b
+    Examples:
+      arxiv-digest fix cs.CV/2026/02/20260202.md
+      arxiv-digest fix cs.CV --diff | less
+      arxiv-digest fix cs.CV --unsafe-fixes --select AD103
+    """
+    from .errors import DigestSyntaxError
+    from .files import find_digests
+    from .fix import FixedFile, fix_file
+
+    selected = _codes(select, "--select")
+    ignored = _codes(ignore, "--ignore")
+    found = find_digests(paths)
+    errors = [f"{p}: no such file or directory" for p in found.missing]
+    done: list[FixedFile] = []
+    for path, _root in found.files:
+        try:
+            done.append(
+                fix_file(path, unsafe=unsafe_fixes, select=selected, ignore=ignored, write=not diff)
+            )
+        except DigestSyntaxError as error:  # not UTF-8
+            errors.append(str(error).split("\n")[0])
+        except OSError as error:  # unreadable, or the new file cannot be written
+            errors.append(f"{path}: cannot fix: {error.strerror or error}")
+    fixes = sum(len(d.result.fixes) for d in done)
+    changed = sum(d.result.changed for d in done)
+    remaining = [finding for d in done for finding in d.result.remaining]
+    unsafe = sum(d.result.unsafe_fixable for d in done)
+    if output_format == "json":
+        import json
+
+        document = {
+            "checked": len(done),
+            "skipped": len(found.skipped),
+            "changed": changed,
+            "written": sum(d.written for d in done),
+            "errors": errors,
+            "fixes": [
+                {"path": d.path, "line": f.line, "code": f.code, "message": f.message}
+                for d in done
+                for f in d.result.fixes
+            ],
+            "remaining": [
+                {
+                    "path": f.path,
+                    "line": f.line,
+                    "column": f.column,
+                    "code": f.code,
+                    "message": f.message,
+                }
+                for f in remaining
+            ],
+            "unsafe_fixable": unsafe,
+            **({"diff": "".join(d.diff() for d in done)} if diff else {}),
+        }
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        report = functools.partial(click.echo, err=diff)  # --diff keeps stdout a clean patch
+        for problem in errors:
+            click.echo(f"arxiv-digest: error: {problem}", err=True)
+        for d in done:
+            if diff:
+                click.echo(d.diff(), nl=False)
+            for made in d.result.fixes:
+                report(_fix_line(d.path, made, output_format))
+        for finding in remaining:
+            report(_finding_line(finding, output_format))
+        files = "file" if len(done) == 1 else "files"
+        skipped = f" ({len(found.skipped)} skipped)" if found.skipped else ""
+        if fixes:
+            verb = "Would fix" if diff else "Fixed"
+            problems = "problem" if fixes == 1 else "problems"
+            summary = f"{verb} {fixes} {problems} in {changed} of {len(done)} {files}{skipped}."
+        else:
+            summary = f"Checked {len(done)} {files}{skipped}: nothing to fix."
+        if remaining:
+            left = "problem remains" if len(remaining) == 1 else "problems remain"
+            summary += f" {len(remaining)} {left}"
+            summary += f" ({unsafe} fixable with --unsafe-fixes)." if unsafe else "."
+        report(summary)
+    if errors:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if changed or remaining else EXIT_CLEAN)
 
 
 def run(argv: Sequence[str] | None = None) -> None:
