@@ -339,22 +339,28 @@ def parse_digest(
 
 
 def _refuse_surrogates(text: str, path: str | None) -> None:
-    """A ``str`` may hold lone surrogates, which no file can: refuse them where they are."""
+    """A ``str`` may hold lone surrogates, which no file can: refuse them where they are.
+
+    Encoding is the fastest test (under 1% of a parse); in slices, so that a 200 MB text
+    does not need another 200 MB at once.
+    """
     if text.isascii():
         return
-    import re
-
-    found = re.search("[\ud800-\udfff]", text)
-    if found is not None:
-        error = _error_at(
-            text,
-            found.start(),
-            f"a lone surrogate U+{ord(found.group()):04X} cannot be written as UTF-8",
-            path=path,
-        )
-        # Shown as "?", one character for one: the message itself must be printable.
-        error.source_line = error.source_line.encode("utf-8", "replace").decode("utf-8")
-        raise error
+    step = 1 << 18
+    for start in range(0, len(text), step):
+        try:
+            text[start : start + step].encode("utf-8")
+        except UnicodeEncodeError as problem:
+            at = start + problem.start
+            error = _error_at(
+                text,
+                at,
+                f"a lone surrogate U+{ord(text[at]):04X} cannot be written as UTF-8",
+                path=path,
+            )
+            # Shown as "?", one character for one: the message itself must be printable.
+            error.source_line = error.source_line.encode("utf-8", "replace").decode("utf-8")
+            raise error from None
 
 
 def _looks_like_a_path(text: str) -> bool:
