@@ -33,7 +33,7 @@ RULES: dict[str, str] = {
     "AD202": "updated is before published",
     "AD203": "the PDF link is not the same paper and version as the Arxiv ID",
     "AD204": "malformed arXiv identifier",
-    "AD205": "the primary category is missing or not bold",
+    "AD205": "no category term is bold: the paper has no primary category",
     "AD206": "a line ends with CR in a file whose lines end with LF",
 }
 
@@ -76,7 +76,10 @@ def _field_lines(paper: Paper) -> dict[str, int]:
         ("title", serializer.title_line(paper.title)),
         ("entry_id", serializer.arxiv_id_line(paper.entry_id)),
         ("doi", serializer.doi_line(paper.doi)),
-        ("categories", serializer.categories_line(paper.categories, paper.primary_category)),
+        (
+            "categories",
+            serializer.categories_line(paper.categories, paper.primary_category, paper.unbolded),
+        ),
         ("pdf_url", serializer.links_line(paper.pdf_url)),
         ("published", serializer.published_line(paper.published)),
         ("updated", serializer.updated_line(paper.updated)),
@@ -149,13 +152,18 @@ def _paper_findings(path: str, line: int, paper: Paper, day: dt.date) -> Iterato
                 f"PDF link {paper.pdf_url!r} is not {ident} version {paper.version}",
             )
     if paper.primary_category is None:
-        bold = [t for t in paper.categories if serializer.looks_bold(t)]
-        message = (
-            f"primary category {bold[0]} is bold but not first"
-            if bold
-            else "no primary category: the first category term is not bold"
-        )
-        yield at("categories", "AD205", message)
+        # Since the generator bolds every term equal to the primary, no bold term means the
+        # API's primary was not among the terms, or there were no terms at all.
+        if paper.categories:
+            yield at("categories", "AD205", "no primary category: no category term is bold")
+        else:
+            yield Finding(
+                path,
+                line + lines["categories"],
+                _VALUE_COLUMN["categories"] - 1,
+                "AD205",
+                "no primary category: the paper has no categories",
+            )
 
 
 def check_text(text: str, path: str | os.PathLike[str]) -> list[Finding]:
@@ -262,10 +270,15 @@ def _cr_findings(name: str, text: str, digest: Digest) -> Iterator[Finding]:
 def check_file(path: str | os.PathLike[str]) -> list[Finding]:
     """Every finding for a digest file.
 
-    Raises :class:`OSError` when the file cannot be read, and :class:`DigestSyntaxError` when
-    it is not UTF-8 (both are errors of the run rather than findings).
+    Bytes that are not UTF-8 (or UTF-16 text, or JSON) are an AD001 finding, as a byte-order
+    mark is. Raises :class:`OSError` when the file cannot be read (an error of the run rather
+    than a finding).
 
     >>> [f.code for f in check_file("tests/corpus/cs.CV/2023/03/20230311.md")]
     []
     """
-    return check_text(read_text(path), path)
+    try:
+        text = read_text(path)
+    except DigestSyntaxError as error:
+        return [Finding(os.fspath(path), error.line, error.column, "AD001", error.message)]
+    return check_text(text, path)

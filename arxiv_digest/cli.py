@@ -1,11 +1,13 @@
-"""The ``arxiv-digest`` command: ``check``, ``to-json`` and ``from-json``.
+"""The ``arxiv-digest`` command: ``check``, ``fix``, ``to-json``, ``to-parquet``, ``from-json``.
 
-Only click and the parser are imported at start; JSON, progress bars and process pools are
-imported by the subcommands that use them, so that ``arxiv-digest check`` starts fast.
+Only click and the parser are imported at start; JSON, Parquet, progress bars and process
+pools are imported by the subcommands that use them, so that ``arxiv-digest check`` starts
+fast.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import signal
@@ -79,12 +81,13 @@ Examples:
   arxiv-digest check cs.CV --format github
   arxiv-digest to-json cs.CV -o cs.CV.jsonl
   arxiv-digest to-json cs.CV --flat -o papers.jsonl
+  arxiv-digest to-parquet cs.CV -o papers.parquet
   arxiv-digest from-json cs.CV.jsonl -o rebuilt/
 """,
 )
 @click.version_option(__version__, "-V", "--version", prog_name="arxiv-digest")
 def main() -> None:
-    """Check daily arXiv digest Markdown files and convert archives to JSON and back."""
+    """Check daily arXiv digest Markdown files; convert archives to JSON and back, or Parquet."""
 
 
 # --------------------------------------------------------------------------- check
@@ -145,8 +148,11 @@ def check(
     directory, only files named YYYYMMDD.md are digests (README.md, calendar.md and the like
     are skipped and counted). Every broken block of a file is reported, not just the first.
 
-    Exit status: 0 clean, 1 findings, 2 usage or I/O error (missing or unreadable file, not
-    UTF-8). Rule codes are listed in docs/cli.md.
+    A file that is not a digest's UTF-8 Markdown (not UTF-8, UTF-16 text, to-json's JSON)
+    is an AD001 finding that says what it is. Rule codes are listed in docs/cli.md.
+
+    Exit status: 0 clean; 1 findings; 2 usage or I/O error (a path that does not exist, a
+    directory with no YYYYMMDD.md file, a file that cannot be read).
 
     \b
     Examples:
@@ -155,21 +161,17 @@ def check(
       arxiv-digest check . --format github --select AD0,AD1
     """
     from .checks import check_file
-    from .errors import DigestSyntaxError
     from .files import find_digests
 
     selected = _codes(select, "--select")
     ignored = _codes(ignore, "--ignore")
     found = find_digests(paths)
-    errors = [f"{p}: no such file or directory" for p in found.missing]
+    errors = list(found.errors)
     findings: list[Finding] = []
     failing_files = checked = 0
     for path, _root in found.files:
         try:
             file_findings = check_file(path)
-        except DigestSyntaxError as error:  # not UTF-8
-            errors.append(str(error).split("\n")[0])
-            continue
         except OSError as error:
             errors.append(f"{path}: cannot read: {error.strerror or error}")
             continue
@@ -206,19 +208,33 @@ def check(
             click.echo(f"arxiv-digest: error: {problem}", err=True)
         for finding in findings:
             click.echo(_finding_line(finding, output_format))
-        skipped = f" ({len(found.skipped)} skipped)" if found.skipped else ""
-        files = "file" if checked == 1 else "files"
-        if findings:
-            problems = "problem" if len(findings) == 1 else "problems"
-            click.echo(
-                f"Found {len(findings)} {problems} in {failing_files} of {checked} {files}"
-                f" checked{skipped}."
-            )
-        else:
-            click.echo(f"Checked {checked} {files}{skipped}: no problems found.")
+        click.echo(_check_summary(checked, len(found.skipped), findings, failing_files, errors))
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if findings else EXIT_CLEAN)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _check_summary(
+    checked: int, skipped: int, findings: list[Finding], failing: int, errors: list[str]
+) -> str:
+    """The last line of ``check``: never "no problems found" when something went wrong."""
+    skipped_note = f" ({skipped} skipped)" if skipped else ""
+    files = "file" if checked == 1 else "files"
+    if findings:
+        summary = (
+            f"Found {_plural(len(findings), 'problem')} in {failing} of {checked} {files}"
+            f" checked{skipped_note}"
+        )
+    else:
+        summary = f"Checked {checked} {files}{skipped_note}"
+    if errors:
+        errors_note = f"{_plural(len(errors), 'error')} (see above)"
+        return f"{summary}; {errors_note}: not everything was checked."
+    return f"{summary}." if findings else f"{summary}: no problems found."
 
 
 # --------------------------------------------------------------------------- to-json
@@ -227,7 +243,11 @@ def check(
 @main.command("to-json")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", default="-", metavar="OUT", help="Output file; - is stdout.")
-@click.option("--flat", is_flag=True, help="One paper a line, with its digest's path and date.")
+@click.option(
+    "--flat",
+    is_flag=True,
+    help="One paper a line, with its digest's path, category and digest_date.",
+)
 @click.option(
     "--format",
     "shape",
@@ -242,7 +262,10 @@ def check(
 @click.option(
     "--progress/--no-progress",
     default=None,
-    help="Progress bar on stderr (default: when stderr is a terminal).",
+    help="Progress bar on stderr (default: when stderr is a terminal and not --quiet).",
+)
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No summary line on stderr (errors are still printed)."
 )
 @_bug_guard
 def to_json(
@@ -252,13 +275,19 @@ def to_json(
     shape: str,
     jobs: int | None,
     progress: bool | None,
+    quiet: bool,
 ) -> None:
     """Convert digests to JSON Lines: one digest a line (lossless), or one paper a line.
 
     Paths in the output are relative to the directory given. Output order is the sorted
-    paths whatever --jobs is. A broken file is reported as path:line:col: message and left
-    out; the others are converted and the exit status is 1. OUT is written to a temporary
-    file and renamed into place, so an interrupted run leaves the old OUT untouched.
+    paths whatever --jobs is. A broken file (a syntax error, not UTF-8, UTF-16 text) is
+    reported as path:line:col: message and left out; the others are converted. OUT is written
+    to a temporary file and renamed into place, so an interrupted run leaves the old OUT
+    untouched. A one-line summary (files, papers, MB, seconds) ends on stderr.
+
+    Exit status: 0 all converted; 1 broken files left out; 2 usage or I/O error (a path that
+    does not exist, a directory with no YYYYMMDD.md file, a file that cannot be read, an
+    output that cannot be written); nothing is written when a path gives no digest.
 
     \b
     Examples:
@@ -275,22 +304,26 @@ def to_json(
         import orjson  # noqa: F401
 
     found = find_digests(paths)
-    for missing in found.missing:
-        click.echo(f"arxiv-digest: error: {missing}: no such file or directory", err=True)
-    if found.missing:
+    for problem in found.errors:
+        click.echo(f"arxiv-digest: error: {problem}", err=True)
+    if found.errors:  # before any output exists: a wrong path must not replace OUT
+        if not quiet:
+            target = "nothing written" if output == "-" else f"{output} not written"
+            click.echo(f"Nothing converted ({target}).", err=True)
         sys.exit(EXIT_ERROR)
     work = [(str(path), relative_path(path, root)) for path, root in found.files]
-    show = sys.stderr.isatty() if progress is None else progress
+    show = (sys.stderr.isatty() and not quiet) if progress is None else progress
     started = time.perf_counter()
+    failed = papers = size = unreadable = 0
 
-    def run(file: IO[bytes]) -> int:
+    def run(file: IO[bytes]) -> None:
+        nonlocal failed, papers, size, unreadable
         bar = None
         if show:
             from tqdm import tqdm
 
             bar = tqdm(total=len(work), unit="file", file=sys.stderr, dynamic_ncols=True)
         array = shape == "json"
-        failed = papers = size = 0
         file.write(b"[\n" if array else b"")
         try:
             workers = jobs or _cores()
@@ -304,6 +337,7 @@ def to_json(
                         click.echo(message, err=True)
                 written += batch.items
                 failed += len(batch.errors)
+                unreadable += batch.unreadable
                 papers += batch.papers
                 size += batch.size
                 if bar is not None:
@@ -315,15 +349,119 @@ def to_json(
         finally:
             if bar is not None:
                 bar.close()
-        return failed
 
     if output == "-":
-        failures = run(sys.stdout.buffer)
+        run(sys.stdout.buffer)
         sys.stdout.flush()
     else:
         with atomic_output(output) as file:
-            failures = run(file)
-    sys.exit(EXIT_FINDINGS if failures else EXIT_CLEAN)
+            run(file)
+    if not quiet:
+        converted = len(work) - failed
+        files = _plural(converted, "file") if not failed else f"{converted} of {len(work)} files"
+        left_out = f"; {failed} left out (see above)" if failed else ""
+        click.echo(
+            f"Converted {files} ({_plural(papers, 'paper')}, {size / 1e6:.1f} MB)"
+            f" in {time.perf_counter() - started:.2f} s{left_out}.",
+            err=True,
+        )
+    if unreadable:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+# --------------------------------------------------------------------------- to-parquet
+
+
+@main.command("to-parquet")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, metavar="FILE", help="The Parquet file to write.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: when stderr is a terminal and not --quiet).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
+@_bug_guard
+def to_parquet(
+    paths: tuple[Path, ...], output: str, jobs: int | None, progress: bool | None, quiet: bool
+) -> None:
+    """Convert digests to one Parquet file: a paper a row, typed columns (needs pyarrow).
+
+    The columns are to-json --flat's, in its order and with its rows in the same order:
+    published and updated are UTC timestamps, digest_date a date, authors and categories
+    lists of strings. A broken file is reported as path:line:col: message and left out; the
+    others are converted and the exit status is 1. FILE is written to a temporary file and
+    renamed into place. Install pyarrow with: pip install 'arxiv-digest[parquet]'.
+
+    \b
+    Examples:
+      arxiv-digest to-parquet cs.CV -o papers.parquet
+      arxiv-digest to-parquet cs.CV/2023 cs.CV/2024 --jobs 2 -o recent.parquet
+    """
+    import time
+
+    from .convert import relative_path
+    from .files import atomic_output, find_digests
+    from .parquet import MissingExtra, import_pyarrow, parquet_in_order
+
+    try:
+        import_pyarrow()  # before any output exists
+    except MissingExtra as error:
+        click.echo(f"arxiv-digest: error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    found = find_digests(paths)
+    for problem in found.errors:
+        click.echo(f"arxiv-digest: error: {problem}", err=True)
+    if found.errors:  # before any output exists: a wrong path must not replace FILE
+        if not quiet:
+            click.echo(f"Nothing converted ({output} not written).", err=True)
+        sys.exit(EXIT_ERROR)
+    work = [(str(path), relative_path(path, root)) for path, root in found.files]
+    show = (sys.stderr.isatty() and not quiet) if progress is None else progress
+    started = time.perf_counter()
+    failed = papers = size = unreadable = 0
+    with atomic_output(output) as file:
+        bar = None
+        if show:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(work), unit="file", file=sys.stderr, dynamic_ncols=True)
+        try:
+            for part in parquet_in_order(work, jobs or _cores(), file):
+                for problem in part.errors:
+                    message = f"arxiv-digest: error: {problem}"
+                    if bar is not None:
+                        bar.write(message, file=sys.stderr)
+                    else:
+                        click.echo(message, err=True)
+                failed += len(part.errors)
+                unreadable += part.unreadable
+                papers += part.papers
+                size += part.size
+                if bar is not None:
+                    rate = size / 1e6 / max(time.perf_counter() - started, 1e-9)
+                    bar.set_postfix_str(f"{papers} papers, {rate:.1f} MB/s", refresh=False)
+                    bar.update(part.files)
+        finally:
+            if bar is not None:
+                bar.close()
+    if not quiet:
+        seconds = time.perf_counter() - started
+        converted = len(work) - failed
+        files = "file" if converted == 1 else "files"
+        left_out = f" ({failed} left out with errors)" if failed else ""
+        click.echo(
+            f"Wrote {papers} papers from {converted} {files}{left_out}, {size / 1e6:.1f} MB,"
+            f" to {output} in {seconds:.1f} s.",
+            err=True,
+        )
+    if unreadable:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
 def _cores() -> int:
@@ -444,6 +582,7 @@ def fix(
       arxiv-digest fix cs.CV --diff | less
       arxiv-digest fix cs.CV --unsafe-fixes --select AD103
     """
+    from .checks import Finding
     from .errors import DigestSyntaxError
     from .files import find_digests
     from .fix import FixedFile, fix_file
@@ -451,26 +590,28 @@ def fix(
     selected = _codes(select, "--select")
     ignored = _codes(ignore, "--ignore")
     found = find_digests(paths)
-    errors = [f"{p}: no such file or directory" for p in found.missing]
+    errors = list(found.errors)  # missing paths, directories with no digest
     done: list[FixedFile] = []
+    undecodable: list[Finding] = []
     for path, _root in found.files:
         try:
             done.append(
                 fix_file(path, unsafe=unsafe_fixes, select=selected, ignore=ignored, write=not diff)
             )
-        except DigestSyntaxError as error:  # not UTF-8
-            errors.append(str(error).split("\n")[0])
+        except DigestSyntaxError as error:  # not UTF-8, UTF-16, JSON: AD001 left, as in check
+            undecodable.append(Finding(str(path), error.line, error.column, "AD001", error.message))
         except OSError as error:  # unreadable, or the new file cannot be written
             errors.append(f"{path}: cannot fix: {error.strerror or error}")
     fixes = sum(len(d.result.fixes) for d in done)
     changed = sum(d.result.changed for d in done)
-    remaining = [finding for d in done for finding in d.result.remaining]
+    remaining = [finding for d in done for finding in d.result.remaining] + undecodable
+    checked = len(done) + len(undecodable)
     unsafe = sum(d.result.unsafe_fixable for d in done)
     if output_format == "json":
         import json
 
         document = {
-            "checked": len(done),
+            "checked": checked,
             "skipped": len(found.skipped),
             "changed": changed,
             "written": sum(d.written for d in done),
@@ -505,22 +646,134 @@ def fix(
                 report(_fix_line(d.path, made, output_format))
         for finding in remaining:
             report(_finding_line(finding, output_format))
-        files = "file" if len(done) == 1 else "files"
+        files = "file" if checked == 1 else "files"
         skipped = f" ({len(found.skipped)} skipped)" if found.skipped else ""
         if fixes:
             verb = "Would fix" if diff else "Fixed"
             problems = "problem" if fixes == 1 else "problems"
-            summary = f"{verb} {fixes} {problems} in {changed} of {len(done)} {files}{skipped}."
+            summary = f"{verb} {fixes} {problems} in {changed} of {checked} {files}{skipped}."
         else:
-            summary = f"Checked {len(done)} {files}{skipped}: nothing to fix."
+            summary = f"Checked {checked} {files}{skipped}: nothing to fix."
         if remaining:
             left = "problem remains" if len(remaining) == 1 else "problems remain"
             summary += f" {len(remaining)} {left}"
             summary += f" ({unsafe} fixable with --unsafe-fixes)." if unsafe else "."
+        if errors:  # never "nothing to fix" alone beside an error of the run
+            summary += f" {_plural(len(errors), 'error')} (see above): not everything was fixed."
         report(summary)
     if errors:
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if changed or remaining else EXIT_CLEAN)
+
+
+# --------------------------------------------------------------------------- collect
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
+
+
+@main.command()
+@click.argument("category")
+@click.option("--from", "start", required=True, metavar="YYYY-MM-DD", help="First UTC day.")
+@click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="Last UTC day (included).")
+@click.option(
+    "-o",
+    "--output",
+    "archive",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The archive: days go to ARCHIVE/CATEGORY/YYYY/MM/YYYYMMDD.md.",
+)
+@click.option(
+    "--api-url",
+    default=None,
+    metavar="URL",
+    help="The API's query endpoint (default: https://export.arxiv.org/api/query).",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=3.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait between requests (the API's terms of use ask for 3).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: when stderr is a terminal).",
+)
+@_bug_guard
+def collect(
+    category: str,
+    start: str,
+    end: str,
+    archive: Path,
+    api_url: str | None,
+    delay: float,
+    progress: bool | None,
+) -> None:
+    """Fetch a category's papers from the arXiv API and write one digest per UTC day.
+
+    One query for the days --from to --to (both included), sorted by submitted date; each
+    day is written once, atomically, byte for byte as the archives' generator script writes
+    it. A day with no paper writes nothing; a file with the same bytes is left alone, a
+    different one replaced. HTTP 429 and 5xx are retried with growing waits. Needs the arxiv
+    package: pip install 'arxiv-digest[arxiv]'.
+
+    Exit status: 0 done, 1 some days not written (a paper the format cannot carry), 2 usage
+    error, arxiv not installed or the API unusable, 130 interrupted (finished days stay).
+
+    \b
+    Examples:
+      arxiv-digest collect cs.CV --from 2023-03-11 --to 2023-03-11 -o archive/
+      arxiv-digest collect cs.CV --from 2024-01-01 --to 2024-12-31 -o . --delay 5
+    """
+    from .collect import CollectError, check_category, day_path
+    from .collect import collect as run_collect
+
+    first, last = _date(start, "--from"), _date(end, "--to")
+    if last < first:
+        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
+    try:
+        check_category(category)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="CATEGORY") from None
+    if api_url is not None and not api_url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{api_url!r} is not an http(s) URL", param_hint="--api-url")
+    bar = None
+    if sys.stderr.isatty() if progress is None else progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=(last - first).days + 1, unit="day", file=sys.stderr, dynamic_ncols=True)
+    papers = 0
+
+    def advance(date: dt.date, outcome: str, count: int) -> None:
+        nonlocal papers
+        papers += count
+        if bar is not None:
+            bar.set_postfix_str(f"{date} {outcome}, {papers} papers", refresh=False)
+            bar.update(1)
+
+    try:
+        report = run_collect(
+            category, first, last, archive, api_url=api_url, delay=delay, on_day=advance
+        )
+    except CollectError as error:
+        click.echo(f"arxiv-digest: error: {error}", err=True)
+        sys.exit(EXIT_ERROR)
+    finally:
+        if bar is not None:
+            bar.close()
+    for failure in report.failed:
+        path = day_path(archive, category, failure.date)
+        click.echo(f"arxiv-digest: error: {path}: not written: {failure.message}", err=True)
+    click.echo(f"{category} {first} to {last}: {report.summary()}")
+    sys.exit(EXIT_FINDINGS if report.failed else EXIT_CLEAN)
 
 
 def run(argv: Sequence[str] | None = None) -> None:

@@ -6,6 +6,10 @@ process into a spill file, which the parent copies into the output in the order 
 paths, whatever the number of processes; only a few batches are in flight at once. A file is
 parsed whole before any of its JSON is written, so a broken file leaves nothing behind, and a
 paper is encoded one at a time: memory is bounded by the largest file, not by the archive.
+
+The pieces are shared with ``arxiv-digest to-parquet`` (``parquet.py``): :func:`batches` cuts
+the work, :func:`map_in_order` runs a batch function on a pool and hands the results back in
+order, and :func:`read_digest` / :func:`failure` read one file and word its error.
 """
 
 from __future__ import annotations
@@ -14,13 +18,27 @@ import contextlib
 import os
 import shutil
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, TypeVar
 
 import attrs
 
-__all__ = ["Batch", "convert_batch", "convert_in_order", "relative_path"]
+if TYPE_CHECKING:
+    from .model import Digest
+
+__all__ = [
+    "Batch",
+    "batches",
+    "convert_batch",
+    "convert_in_order",
+    "failure",
+    "map_in_order",
+    "read_digest",
+    "relative_path",
+]
+
+T = TypeVar("T")
 
 #: Files of about this many bytes make one task for a worker process.
 BATCH_BYTES = 1 << 20
@@ -31,7 +49,8 @@ class Batch:
     """Some files converted: how many JSON ``items`` were written, and what failed.
 
     ``spilled`` names the file holding the items when a worker process wrote them;
-    ``errors`` holds the ``path:line:col: message`` of each file that was left out.
+    ``errors`` holds the ``path:line:col: message`` of each file that was left out, of which
+    ``unreadable`` could not be read at all (an I/O error rather than a broken digest).
 
     >>> Batch(items=1, files=1, papers=45, size=86_000, errors=()).spilled is None
     True
@@ -43,6 +62,7 @@ class Batch:
     size: int
     errors: tuple[str, ...]
     spilled: str | None = None
+    unreadable: int = 0
 
     def copy_to(self, file: IO[bytes]) -> None:
         """Copy the spilled items into ``file`` and remove the spill file.
@@ -100,6 +120,41 @@ def relative_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def read_digest(path: str) -> tuple[Digest, int]:
+    """The digest in the file at ``path``, parsed whole, and the number of bytes read.
+
+    Raises :class:`DigestSyntaxError` (not UTF-8, or not a digest) or :class:`OSError`; see
+    :func:`failure` for the one line that reports either.
+
+    >>> digest, size = read_digest("tests/corpus/cs.CV/2023/03/20230311.md")
+    >>> len(digest.papers), size
+    (45, 83157)
+    """
+    from .parser import decode, parse_digest
+
+    with open(path, "rb") as file:
+        data = file.read()
+    size = len(data)
+    text = decode(data, path)
+    del data  # from here on the text is all we need (memory: one copy, not two)
+    return parse_digest(text, path=path), size
+
+
+def failure(path: str, error: Exception) -> str:
+    """The one-line report of a file left out: ``path:line:col: message``, or the I/O error.
+
+    >>> failure("x.md", FileNotFoundError(2, "No such file or directory"))
+    'x.md: cannot read: No such file or directory'
+    """
+    from .errors import DigestSyntaxError
+
+    if isinstance(error, DigestSyntaxError):
+        return str(error).split("\n")[0]
+    if isinstance(error, OSError):
+        return f"{path}: cannot read: {error.strerror or error}"
+    return f"{path}: {error}"
+
+
 def convert_batch(
     batch: list[tuple[str, str]],
     flat: bool,
@@ -125,11 +180,10 @@ def convert_batch(
     """
     from .errors import DigestSyntaxError
     from .files import signals_held
-    from .jsondata import digest_to_dict, paper_to_dict
+    from .jsondata import digest_to_dict, flat_head, paper_to_dict
 
     with signals_held():  # orjson's extension crashes if interrupted while it loads
         import orjson
-    from .parser import decode, parse_digest
 
     spilled = None
     if sink is None:
@@ -137,7 +191,7 @@ def convert_batch(
 
         descriptor, spilled = tempfile.mkstemp(dir=spill, suffix=".json")
         sink = open(descriptor, "wb")  # noqa: SIM115 - closed below, whatever happens
-    items = papers = size = 0
+    items = papers = size = unreadable = 0
     errors: list[str] = []
     write = sink.write
 
@@ -154,22 +208,15 @@ def convert_batch(
     try:
         for path, relative in batch:
             try:
-                with open(path, "rb") as file:
-                    data = file.read()
-                text = decode(data, path)
-                size += len(data)
-                del data  # from here on the text is all we need (memory: one copy, not two)
-                digest = parse_digest(text, path=path)
-            except DigestSyntaxError as error:
-                errors.append(str(error).split("\n")[0])
+                digest, read = read_digest(path)
+            except (DigestSyntaxError, OSError) as error:
+                errors.append(failure(path, error))
+                unreadable += isinstance(error, OSError)
                 continue
-            except OSError as error:
-                errors.append(f"{path}: cannot read: {error.strerror or error}")
-                continue
-            del text  # and from here on the objects
+            size += read
             papers += len(digest.papers)
             if flat:
-                head = {"path": relative, "date": digest.date.isoformat()}
+                head = flat_head(digest, relative)
                 for paper in digest.papers:
                     start_item()
                     write(orjson.dumps({**head, **paper_to_dict(paper)}))
@@ -189,10 +236,15 @@ def convert_batch(
     finally:
         if spilled is not None:
             sink.close()
-    return Batch(items, len(batch), papers, size, tuple(errors), spilled)
+    return Batch(items, len(batch), papers, size, tuple(errors), spilled, unreadable)
 
 
-def _batches(jobs: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+def batches(jobs: Iterable[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
+    """``jobs`` cut into lists of about :data:`BATCH_BYTES` of files each, in order.
+
+    >>> [len(b) for b in batches([("tests/corpus/cs.CV/2023/03/20230311.md", "a.md")] * 30)]
+    [13, 13, 4]
+    """
     batch: list[tuple[str, str]] = []
     size = 0
     for job in jobs:
@@ -204,6 +256,48 @@ def _batches(jobs: list[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def map_in_order(
+    function: Callable[[list[tuple[str, str]]], T],
+    work: Iterable[list[tuple[str, str]]],
+    workers: int,
+    *,
+    start_method: str | None = None,
+) -> Generator[T, None, None]:
+    """``function`` applied to each batch of ``work``, results yielded in the batches' order.
+
+    With ``workers`` above 1 the batches run on a process pool (``function`` must pickle: a
+    top-level function, or a :func:`functools.partial` of one); at most ``2 * workers`` are
+    in flight, so memory stays bounded whatever the length of ``work``. Closing the iterator
+    early (an error, Ctrl-C) cancels what has not started and waits for the rest.
+    ``start_method`` is the :mod:`multiprocessing` one for the pool (the platform's default if
+    ``None``, or if the platform lacks it).
+
+    >>> list(map_in_order(len, [[("a", "a")], [("b", "b"), ("c", "c")]], 1))
+    [1, 2]
+    """
+    if workers <= 1:
+        for batch in work:
+            yield function(batch)
+        return
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    context = None
+    if start_method in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context(start_method)
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pending: deque[Future[T]] = deque()
+    try:
+        for batch in work:
+            pending.append(executor.submit(function, batch))
+            if len(pending) >= workers * 2:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def convert_in_order(
@@ -223,34 +317,30 @@ def convert_in_order(
     """
     written = 0
     if workers <= 1 or len(jobs) <= 1:
-        for batch in _batches(jobs):
+        # One process: each file's JSON goes straight into the output, no spill file.
+        for batch in batches(jobs):
             done = convert_batch(batch, flat, array, output, first=not written)
             written += done.items
             yield done
         return
+    import functools
     import tempfile
-    from concurrent.futures import Future, ProcessPoolExecutor
 
-    executor = ProcessPoolExecutor(max_workers=workers)
-    pending: deque[Future[Batch]] = deque()
-
-    def finish(future: Future[Batch]) -> Batch:
-        nonlocal written
-        done = future.result()
-        if array and done.items and written:
-            output.write(b",\n")
-        output.flush()
-        done.copy_to(output)
-        written += done.items
-        return done
-
-    with tempfile.TemporaryDirectory(prefix="arxiv-digest-") as spill:
-        try:
-            for batch in _batches(jobs):
-                pending.append(executor.submit(convert_batch, batch, flat, array, spill=spill))
-                if len(pending) >= workers * 2:
-                    yield finish(pending.popleft())
-            while pending:
-                yield finish(pending.popleft())
-        finally:
-            executor.shutdown(wait=True, cancel_futures=True)
+    with (
+        tempfile.TemporaryDirectory(prefix="arxiv-digest-") as spill,
+        # Closed first on the way out: the pool is shut down before its spill files go.
+        contextlib.closing(
+            map_in_order(
+                functools.partial(convert_batch, flat=flat, array=array, spill=spill),
+                batches(jobs),
+                workers,
+            )
+        ) as results,
+    ):
+        for done in results:
+            if array and done.items and written:
+                output.write(b",\n")
+            output.flush()
+            done.copy_to(output)
+            written += done.items
+            yield done

@@ -41,10 +41,11 @@ DIGEST_NAME = re.compile(r"[0-9]{8}\.md")
 
 @attrs.frozen
 class Found:
-    """The digests found under some paths, with what was skipped and what was missing.
+    """The digests found under some paths, with what was skipped, missing or empty.
 
     ``files`` are ``(path, root)`` pairs, sorted; ``root`` is the directory given on the
-    command line (or the file's own directory), for paths relative to it.
+    command line (or the file's own directory), for paths relative to it. ``empty`` are the
+    directories given that hold no digest: each is an error of the run, as a missing path is.
 
     >>> find_digests(["tests/corpus", "nope.md"]).missing
     (PosixPath('nope.md'),)
@@ -53,20 +54,50 @@ class Found:
     files: tuple[tuple[Path, Path], ...]
     skipped: tuple[Path, ...]
     missing: tuple[Path, ...]
+    empty: tuple[Path, ...] = ()
+
+    @property
+    def errors(self) -> tuple[str, ...]:
+        """One message for each path given that yields no digest: missing, or no digest in it.
+
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "README.md").write_text("# An archive\\n")
+        >>> print(find_digests([folder]).errors[0].replace(str(folder), "DIR"))
+        ... # doctest: +NORMALIZE_WHITESPACE
+        DIR: no digest found: looked for files named YYYYMMDD.md (eight digits, like
+        20230311.md); skipped 1 file with another name (README.md)
+        """
+        messages = [f"{path}: no such file or directory" for path in self.missing]
+        for directory in self.empty:
+            skipped = [p for p in self.skipped if p.is_relative_to(directory)]
+            if skipped:
+                names = ", ".join(p.name for p in skipped[:3]) + (", ..." if skipped[3:] else "")
+                files = "file with another name" if len(skipped) == 1 else "files with other names"
+                why = f"skipped {len(skipped)} {files} ({names})"
+            else:
+                why = "the directory holds no files"
+            messages.append(
+                f"{directory}: no digest found: looked for files named YYYYMMDD.md"
+                f" (eight digits, like 20230311.md); {why}"
+            )
+        return tuple(messages)
 
 
 def find_digests(paths: Sequence[str | os.PathLike[str]]) -> Found:
     """The digest files named by ``paths``: files as given, directories walked.
 
     >>> found = find_digests(["tests/corpus"])
-    >>> len(found.files), [p.name for p in found.skipped]
-    (93, ['README.md'])
+    >>> len(found.files), [p.name for p in found.skipped], found.errors
+    (95, ['README.md'], ())
     """
     files: list[tuple[Path, Path]] = []
     skipped: list[Path] = []
     missing: list[Path] = []
+    empty: list[Path] = []
     for given in map(Path, paths):
         if given.is_dir():
+            before = len(files)
             for directory, subdirectories, names in os.walk(given):
                 subdirectories.sort()
                 for name in sorted(names):
@@ -75,12 +106,14 @@ def find_digests(paths: Sequence[str | os.PathLike[str]]) -> Found:
                         files.append((path, given))
                     else:
                         skipped.append(path)
+            if len(files) == before:
+                empty.append(given)
         elif given.exists():
             files.append((given, given.parent))
         else:
             missing.append(given)
     files.sort()
-    return Found(tuple(files), tuple(skipped), tuple(missing))
+    return Found(tuple(files), tuple(skipped), tuple(missing), tuple(empty))
 
 
 _HELD = {getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)}
@@ -128,7 +161,8 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
     """A file to write ``path`` through: a temporary file beside it, renamed into place.
 
     If the block raises (an error, Ctrl-C, SIGTERM turned into an exception), the temporary
-    file is removed and ``path`` is untouched.
+    file is removed and ``path`` is untouched. A device or a pipe (``/dev/null``, a FIFO) is
+    written directly. Errors name ``path`` and its folder, never the temporary file.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.jsonl"
@@ -138,33 +172,75 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
     b'{}\\n'
     """
     target = Path(path)
-    if target.is_dir():  # fail before the work, and name the path the user gave
+    # Fail before the work, and name the paths the user gave, never the temporary file.
+    if target.is_dir():
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout, a shell's >(...)): written in place, since
+        # renaming a file over it would replace it, and there is no old content to keep.
+        with _writing(target), open(target, mode) as file:
+            yield file
+            file.flush()
+        return
+    folder = target.parent
+    if folder.exists() and not folder.is_dir():
+        message = f"the output folder {folder} is not a folder"
+        raise NotADirectoryError(errno.ENOTDIR, message, str(target))
+    if not folder.is_dir():
+        message = f"the output folder {folder} does not exist"
+        raise FileNotFoundError(errno.ENOENT, message, str(target))
     temporary = None
     held = hold_signals()  # Ctrl-C between creating the file and knowing its name would leak it
     try:
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or "."
-        )
+        try:
+            descriptor, temporary = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=folder
+            )
+        except OSError as error:
+            raise _named(error, target, f"cannot create a file in the folder {folder}") from None
         release_signals(held)  # a signal that came meanwhile is raised here, inside the try
-        with os.fdopen(descriptor, mode) as file:
+        with _writing(target), os.fdopen(descriptor, mode) as file:
             yield file
             file.flush()
             os.fsync(file.fileno())
-        if target.exists():
-            # Keep the permissions the user had on the file being replaced.
-            os.chmod(temporary, target.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
+        try:
+            if target.exists():
+                # Keep the permissions the user had on the file being replaced.
+                os.chmod(temporary, target.stat().st_mode & 0o7777)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(temporary, 0o666 & ~umask)
+            os.replace(temporary, target)
+        except OSError as error:
+            raise _named(error, target) from None
     except BaseException:
         if temporary is not None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
         release_signals(held)
         raise
+
+
+#: Write errors that are about the output itself (a full disk, a quota, a file too large).
+_OUTPUT_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+@contextlib.contextmanager
+def _writing(target: Path) -> Iterator[None]:
+    """Name ``target`` in a write error that names no file (a full disk says only that)."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is None and error.errno in _OUTPUT_FULL:
+            raise _named(error, target, "cannot write it") from None
+        raise
+
+
+def _named(error: OSError, target: Path, doing: str = "") -> OSError:
+    """``error`` again, about ``target`` (the user's path) instead of the temporary file."""
+    reason = error.strerror or str(error)
+    return type(error)(error.errno, f"{doing}: {reason}" if doing else reason, str(target))
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:

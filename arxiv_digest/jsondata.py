@@ -14,19 +14,39 @@ from typing import Any
 
 from .model import Digest, Paper
 
-__all__ = ["digest_from_dict", "digest_to_dict", "flat_rows", "paper_to_dict", "schema"]
+__all__ = [
+    "digest_from_dict",
+    "digest_to_dict",
+    "flat_head",
+    "flat_rows",
+    "paper_to_dict",
+    "schema",
+]
 
 
 def paper_to_dict(paper: Paper) -> dict[str, Any]:
     """A paper as a JSON-ready dict (datetimes stay ``datetime`` for orjson to write).
 
+    ``unbolded`` (positions of the primary category written without bold, see
+    ``docs/format.md``) is there only when it is not empty, as in two real papers.
+
     >>> from arxiv_digest import parse_digest
     >>> from pathlib import Path
     >>> digest = parse_digest(Path("tests/corpus/cs.CV/2023/03/20230311.md"))
     >>> row = paper_to_dict(digest.papers[0])
-    >>> row["arxiv_id"], row["version"], row["categories"]
-    ('2303.06250', 1, ('cs.CV',))
+    >>> row["arxiv_id"], row["version"], row["categories"], "unbolded" in row
+    ('2303.06250', 1, ('cs.CV',), False)
+    >>> odd = parse_digest(Path("tests/corpus/cs.CV/2025/08/20250803.md")).papers[47]
+    >>> paper_to_dict(odd)["categories"], paper_to_dict(odd)["unbolded"]
+    (('cs.CV', 'cs.AI', 'cs.CV', 'cs.MM', 'I.2.10'), (2,))
     """
+    row = _paper_fields(paper)
+    if paper.unbolded:
+        row["unbolded"] = paper.unbolded
+    return row
+
+
+def _paper_fields(paper: Paper) -> dict[str, Any]:
     return {
         "title": paper.title,
         "entry_id": paper.entry_id,
@@ -61,15 +81,30 @@ def digest_to_dict(digest: Digest, path: str) -> dict[str, Any]:
     }
 
 
-def flat_rows(digest: Digest, path: str) -> list[dict[str, Any]]:
-    """The flat shape: one row per paper, with its digest's path and date, for data frames.
+def flat_head(digest: Digest, path: str) -> dict[str, Any]:
+    """The columns the flat shape puts before each paper's own: where the paper was listed.
+
+    ``path`` is the digest's file, ``category`` its header label and ``digest_date`` the day
+    of the digest, named so that it is not taken for the paper's ``published`` date.
 
     >>> import datetime as dt
-    >>> flat_rows(Digest("cs.CV", dt.date(2023, 3, 11)), "x.md")
-    []
+    >>> flat_head(Digest("cs.CV", dt.date(2023, 3, 11)), "x.md")
+    {'path': 'x.md', 'category': 'cs.CV', 'digest_date': '2023-03-11'}
     """
-    date = digest.date.isoformat()
-    return [{"path": path, "date": date, **paper_to_dict(p)} for p in digest.papers]
+    return {"path": path, "category": digest.category, "digest_date": digest.date.isoformat()}
+
+
+def flat_rows(digest: Digest, path: str) -> list[dict[str, Any]]:
+    """The flat shape: one row per paper, its digest's :func:`flat_head` first, for data frames.
+
+    >>> from pathlib import Path
+    >>> from arxiv_digest import parse_digest
+    >>> digest = parse_digest(Path("tests/corpus/cs.CV/2023/03/20230311.md"))
+    >>> list(flat_rows(digest, "20230311.md")[0])[:5]
+    ['path', 'category', 'digest_date', 'title', 'entry_id']
+    """
+    head = flat_head(digest, path)
+    return [{**head, **paper_to_dict(p)} for p in digest.papers]
 
 
 def _datetime(value: Any, name: str) -> dt.datetime:
@@ -81,6 +116,12 @@ def _datetime(value: Any, name: str) -> dt.datetime:
 def _strings(value: Any, name: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise ValueError(f"{name} must be a list of strings, not {value!r}")
+    return tuple(value)
+
+
+def _positions(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(type(i) is int for i in value):
+        raise ValueError(f"unbolded must be a list of integers, not {value!r}")
     return tuple(value)
 
 
@@ -102,6 +143,7 @@ def paper_from_dict(data: Any) -> Paper:
             comment=data["comment"],
             journal_ref=data["journal_ref"],
             summary=data["summary"],
+            unbolded=_positions(data.get("unbolded", [])),
         )
     except KeyError as missing:
         raise ValueError(f"a paper is missing the field {missing}") from None

@@ -9,6 +9,8 @@ Edit with :func:`attrs.evolve`, which validates the new object too.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -18,6 +20,8 @@ from .errors import DigestSyntaxError
 from .grammar import terminal_pattern
 
 __all__ = ["BrokenBlock", "Digest", "Paper"]
+
+_UTC = dt.timezone.utc
 
 
 def _check_type(name: str, value: object, kind: type | tuple[type, ...]) -> None:
@@ -68,7 +72,7 @@ def _check_line(name: str, terminal: str, line: str, value: object, wraps: bool)
     raise ValueError(f"{name} cannot hold {reason}: {value!r}")
 
 
-def _check_terms(name: str, terms: tuple[str, ...], what: str, *, bold_empty: bool = False) -> None:
+def _check_terms(name: str, terms: tuple[str, ...], what: str) -> None:
     _check_type(name, terms, tuple)
     for term in terms:
         _check_type(f"each of {name}", term, str)
@@ -77,8 +81,37 @@ def _check_terms(name: str, terms: tuple[str, ...], what: str, *, bold_empty: bo
                 f"{name} cannot hold {term!r}: {what} are joined by ', ', so it would read back"
                 " as two"
             )
-    if terms == ("",) and not bold_empty:
-        raise ValueError(f"{name} cannot be ('',): it is written as nothing and reads back as ()")
+
+
+def _check_categories(paper: Paper) -> None:
+    """The generator's rule: every term equal to the primary is bold, except the ``unbolded``."""
+    terms, primary, unbolded = paper.categories, paper.primary_category, paper.unbolded
+    _check_terms("Paper.categories", terms, "categories")
+    _check_type("Paper.primary_category", primary, (str, type(None)))
+    _check_type("Paper.unbolded", unbolded, tuple)
+    last = -1
+    for index in unbolded:
+        _check_type("each of Paper.unbolded", index, int)
+        if not last < index < len(terms) or terms[index] != primary:
+            raise ValueError(
+                "Paper.unbolded must list, in order, positions of Paper.categories that hold"
+                f" the primary category {primary!r}: {unbolded!r} for {terms!r}"
+            )
+        last = index
+    if primary is not None and terms.count(primary) == len(unbolded):
+        raise ValueError(
+            "Paper.primary_category must be among Paper.categories, bold at least once (a"
+            " primary that is not among the terms is written as no bold term and reads back as"
+            f" None), or None: {primary!r} and {terms!r}"
+        )
+    for index, term in enumerate(terms):
+        if serializer.looks_bold(term) and (term != primary or index in unbolded):
+            raise ValueError(
+                f"Paper.categories cannot hold {term!r} without bold: it looks bold, so it"
+                f" would read back as the primary category {term[2:-2]!r}"
+            )
+    line = serializer.categories_line(terms, primary, unbolded)
+    _check_line("Paper.categories", "CATEGORIES_LINE", line, terms, True)
 
 
 def _check_datetime(name: str, value: dt.datetime) -> None:
@@ -102,29 +135,7 @@ def _validate_paper(paper: Paper) -> None:
         )
     _check_optional("Paper.doi", paper.doi)
     _check_line("Paper.doi", "DOI_LINE", serializer.doi_line(paper.doi), paper.doi, True)
-    # ("",) with the primary category "" is written `****` and reads back the same (what the
-    # generator writes for an empty term); without a primary it would be written as nothing.
-    _check_terms(
-        "Paper.categories",
-        paper.categories,
-        "categories",
-        bold_empty=paper.primary_category == "",
-    )
-    _check_type("Paper.primary_category", paper.primary_category, (str, type(None)))
-    if paper.primary_category is None:
-        if paper.categories and serializer.looks_bold(paper.categories[0]):
-            raise ValueError(
-                "Paper.categories cannot start with a bold-looking term when primary_category"
-                f" is None: it would read back as the primary category: {paper.categories[0]!r}"
-            )
-    elif not paper.categories or paper.categories[0] != paper.primary_category:
-        raise ValueError(
-            "Paper.primary_category must be the first of Paper.categories (the digest marks the"
-            f" primary category by bolding the first term), or None: {paper.primary_category!r}"
-            f" and {paper.categories!r}"
-        )
-    line = serializer.categories_line(paper.categories, paper.primary_category)
-    _check_line("Paper.categories", "CATEGORIES_LINE", line, paper.categories, True)
+    _check_categories(paper)
     _check_optional("Paper.pdf_url", paper.pdf_url)
     _check_line(
         "Paper.pdf_url", "LINKS_LINE", serializer.links_line(paper.pdf_url), paper.pdf_url, False
@@ -132,6 +143,10 @@ def _validate_paper(paper: Paper) -> None:
     _check_datetime("Paper.published", paper.published)
     _check_datetime("Paper.updated", paper.updated)
     _check_terms("Paper.authors", paper.authors, "authors")
+    if paper.authors == ("",):
+        raise ValueError(
+            "Paper.authors cannot be ('',): it is written as nothing and reads back as ()"
+        )
     _check_line(
         "Paper.authors",
         "AUTHORS_LINE",
@@ -156,13 +171,44 @@ def _validate_paper(paper: Paper) -> None:
     )
 
 
+def _authors(value: Iterable[str]) -> tuple[str, ...]:
+    return value if type(value) is tuple else _tuple_of("Paper.authors", value)
+
+
+def _categories(value: Iterable[str]) -> tuple[str, ...]:
+    return value if type(value) is tuple else _tuple_of("Paper.categories", value)
+
+
+def _positions(value: Iterable[int]) -> tuple[int, ...]:
+    return value if type(value) is tuple else _tuple_of("Paper.unbolded", value)
+
+
+def _tuple_of(name: str, value: Any) -> tuple[Any, ...]:
+    # attrs.evolve(paper, authors=[...]) and the like: any iterable becomes a tuple, but a
+    # str is refused (tuple("Alice") would be five one-letter authors).
+    if isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"{name} must be an iterable of values, not {type(value).__name__}: {value!r}"
+        )
+    try:
+        return tuple(value)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be a tuple or another iterable, not {type(value).__name__}: {value!r}"
+        ) from None
+
+
 @attrs.frozen
 class Paper:
     """One paper of a digest, with the field names of the ``arxiv`` package's ``Result``.
 
-    ``None`` in the text is Python ``None`` (``doi``, ``pdf_url``, ``comment``, ``journal_ref``);
-    ``primary_category`` is ``None`` when no category term is bold. Values are kept byte for
-    byte: a wrapped value holds its ``"\\n  "`` continuation breaks.
+    ``None`` in the text is Python ``None`` (``doi``, ``pdf_url``, ``comment``, ``journal_ref``).
+    ``categories`` are the terms without their bold marks, in order; ``primary_category`` is
+    the bold term (``None`` when none is). As the generator writes them, every term equal to
+    the primary is bold; ``unbolded`` lists the positions of the terms equal to the primary
+    that are written without bold all the same (two real papers; always ``()`` from the
+    generator). Values are kept byte for byte: a wrapped value holds its ``"\\n  "``
+    continuation breaks. ``authors`` and ``categories`` take any iterable and store a tuple.
 
     >>> import datetime as dt
     >>> when = dt.datetime(2023, 3, 11, 0, 11, 30, tzinfo=dt.timezone.utc)
@@ -175,6 +221,8 @@ class Paper:
     ... )
     >>> paper.arxiv_id, paper.version
     ('2303.06250', 1)
+    >>> attrs.evolve(paper, authors=["Wesley Chen"]).authors
+    ('Wesley Chen',)
     >>> attrs.evolve(paper, title="Bad\\ntitle")
     Traceback (most recent call last):
     ...
@@ -184,20 +232,76 @@ class Paper:
     title: str
     entry_id: str
     doi: str | None
-    categories: tuple[str, ...]
+    categories: tuple[str, ...] = attrs.field(converter=_categories)
     primary_category: str | None
     pdf_url: str | None
     published: dt.datetime
     updated: dt.datetime
-    authors: tuple[str, ...]
+    authors: tuple[str, ...] = attrs.field(converter=_authors)
     comment: str | None
     journal_ref: str | None
     summary: str
+    unbolded: tuple[int, ...] = attrs.field(default=(), converter=_positions, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
-        # One validator for the whole object: some limits involve two fields (the primary
-        # category must be the first term), and one pass keeps evolve() cheap.
+        # One validator for the whole object: some limits involve several fields (the bold
+        # terms are those equal to the primary), and one pass keeps evolve() cheap.
         _validate_paper(self)
+
+    @classmethod
+    def from_result(cls, result: Any) -> Paper:
+        """The paper that parsing the generator's text for an ``arxiv.Result`` gives.
+
+        ``result`` is any object with the ``arxiv.Result`` attributes (``title``, ``entry_id``,
+        ``doi``, ``categories``, ``primary_category``, ``pdf_url``, ``published``,
+        ``updated``, ``authors`` with ``.name``, ``comment``, ``journal_ref``, ``summary``):
+        the ``arxiv`` package is not needed. So ``serialize_paper(Paper.from_result(r))`` is
+        the generator's text for ``r`` byte for byte, with its quirks: a value that is
+        ``None`` or the string ``"None"`` reads back as ``None``, the summary's newlines are
+        spaces, a name holding ``", "`` reads back as two authors, every term equal to the
+        primary category is bold (a primary that is not among the terms reads back as
+        ``None``), trailing commas and spaces of the last term are stripped. Where that text
+        would not read back (a title with a newline, a comment with a newline not followed
+        by two spaces, a naive datetime, two different bold terms) it raises
+        :class:`ValueError` naming the field, and never writes something else.
+
+        >>> import datetime as dt
+        >>> from types import SimpleNamespace as Result
+        >>> from arxiv_digest import serialize_paper
+        >>> when = dt.datetime(2023, 3, 11, 0, 11, 30, tzinfo=dt.timezone.utc)
+        >>> result = Result(
+        ...     title="ReBound", entry_id="http://arxiv.org/abs/2303.06250v1", doi=None,
+        ...     categories=["cs.LG", "cs.CV"], primary_category="cs.CV",
+        ...     pdf_url="http://arxiv.org/pdf/2303.06250v1", published=when, updated=when,
+        ...     authors=[Result(name="Wesley Chen")], comment="9 pages,\\n  3 figures",
+        ...     journal_ref="None", summary="Two\\nlines.",
+        ... )
+        >>> paper = Paper.from_result(result)
+        >>> paper.primary_category, paper.journal_ref, paper.summary
+        ('cs.CV', None, 'Two lines.')
+        >>> print(serialize_paper(paper), end="")
+        ### ReBound
+        - **Arxiv ID**: http://arxiv.org/abs/2303.06250v1
+        - **DOI**: None
+        - **Categories**: cs.LG, **cs.CV**
+        - **Links**: [PDF](http://arxiv.org/pdf/2303.06250v1)
+        - **Published**: 2023-03-11 00:11:30+00:00
+        - **Updated**: 2023-03-11 00:11:30+00:00
+        - **Authors**: Wesley Chen
+        - **Comment**: 9 pages,
+          3 figures
+        - **Journal**: None
+        - **Summary**: Two lines.
+        <BLANKLINE>
+        <BLANKLINE>
+        <BLANKLINE>
+        >>> Paper.from_result(Result(**{**vars(result), "comment": "9 pages,\\n3 figures"}))
+        ... # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: Paper.comment cannot hold a newline not followed by two spaces (...): ...
+        """
+        return _paper_from_result(result)
 
     @property
     def arxiv_id(self) -> str:
@@ -232,13 +336,144 @@ _set_attribute = object.__setattr__
 def trusted_paper(*values: Any) -> Paper:
     """Build a Paper from values the parser took out of text the grammar accepted.
 
-    Skips the validators, which would only match the same lines against the same grammar a
-    second time; the test suite checks that every parsed paper passes them.
+    All thirteen fields, in order (``unbolded`` last). Skips the validators, which would only
+    match the same lines against the same grammar a second time; the test suite checks that
+    every parsed paper passes them.
     """
     paper = _new_object(Paper)
     for name, value in zip(_PAPER_FIELDS, values):
         _set_attribute(paper, name, value)
     return paper
+
+
+class BoldTermError(ValueError):
+    """Two different bold terms in one categories value: ``offset`` is where the second starts.
+
+    >>> read_categories("**cs.CV**, **cs.LG**")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    arxiv_digest.model.BoldTermError: a second bold category term, **cs.LG**, after **cs.CV**: ...
+    """
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.offset = offset
+
+
+#: What ``- **Categories**:`` (no space, no value) reads as.
+NO_CATEGORIES: tuple[tuple[str, ...], str | None, tuple[int, ...]] = ((), None, ())
+
+
+def read_categories(value: str) -> tuple[tuple[str, ...], str | None, tuple[int, ...]]:
+    """``(categories, primary_category, unbolded)`` from the text after ``- **Categories**: ``.
+
+    The terms are split at ``", "``; a term written ``**<term>**`` is bold, and the primary
+    category is the bold term. Two different bold terms raise :class:`BoldTermError`.
+
+    >>> read_categories("**cs.CV**, cs.AI, cs.CV, cs.MM, I.2.10")
+    (('cs.CV', 'cs.AI', 'cs.CV', 'cs.MM', 'I.2.10'), 'cs.CV', (2,))
+    >>> read_categories("cs.LG, **cs.CV**, **cs.CV**")
+    (('cs.LG', 'cs.CV', 'cs.CV'), 'cs.CV', ())
+    >>> read_categories("****"), read_categories("cs.LG")
+    ((('',), '', ()), (('cs.LG',), None, ()))
+    """
+    terms = value.split(", ")
+    primary: str | None = None
+    bold = 0
+    for index, term in enumerate(terms):
+        if len(term) >= 4 and term.startswith("**") and term.endswith("**"):
+            name = term[2:-2]
+            if primary is None:
+                primary = name
+            elif name != primary:
+                offset = sum(map(len, terms[:index])) + 2 * index
+                raise BoldTermError(
+                    f"a second bold category term, {term}, after **{primary}**: only the"
+                    " primary category is bold",
+                    offset,
+                )
+            terms[index] = name
+            bold += 1
+    if primary is None or terms.count(primary) == bold:
+        return tuple(terms), primary, ()
+    # The primary again without bold, which the generator never writes: keep where.
+    written = value.split(", ")
+    unbolded = tuple(i for i, t in enumerate(written) if t == primary)
+    return tuple(terms), primary, unbolded
+
+
+def _optional(value: str) -> str | None:
+    return None if value == "None" else value
+
+
+def _datetime_from_text(name: str, terminal: str, line: str, text: str) -> dt.datetime:
+    if not terminal_pattern(terminal).fullmatch(line):
+        raise ValueError(
+            f"{name} must be a timezone-aware datetime whose str() reads back the same,"
+            f" like 2023-03-11 00:11:30+00:00: {text!r}"
+        )
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError as error:
+        raise ValueError(f"{name} is not a valid date and time: {text!r}: {error}") from None
+
+
+def _paper_from_result(result: Any) -> Paper:
+    # Each line as the generator writes it (str.format: None prints as None), checked against
+    # the grammar's terminal for that line in the order of the text, then read back as the
+    # parser reads it.
+    title = f"{result.title}"
+    _check_line("Paper.title", "TITLE_LINE", serializer.title_line(title), title, False)
+    entry_id = f"{result.entry_id}"
+    if not terminal_pattern("ARXIV_ID_LINE").fullmatch(serializer.arxiv_id_line(entry_id)):
+        raise ValueError(
+            "Paper.entry_id must be an arXiv entry URL with a version, like"
+            f" http://arxiv.org/abs/2303.06250v1: {entry_id!r}"
+        )
+    doi = f"{result.doi}"
+    _check_line("Paper.doi", "DOI_LINE", serializer.doi_line(doi), doi, True)
+    primary = result.primary_category
+    terms = "".join(f"**{t}**, " if t == primary else f"{t}, " for t in result.categories)
+    line = f"- **Categories**: {terms}".rstrip(", ") + "\n"
+    _check_line("Paper.categories", "CATEGORIES_LINE", line, line[18:-1], True)
+    try:
+        categories = read_categories(line[18:-1]) if len(line) > 18 else NO_CATEGORIES
+    except BoldTermError as error:
+        raise ValueError(f"Paper.categories cannot be written: {error}") from None
+    pdf_url = f"{result.pdf_url}"
+    _check_line("Paper.pdf_url", "LINKS_LINE", serializer.links_line(pdf_url), pdf_url, False)
+    text = f"{result.published}"
+    line = serializer.published_line(text)  # type: ignore[arg-type]
+    published = _datetime_from_text("Paper.published", "PUBLISHED_LINE", line, text)
+    text = f"{result.updated}"
+    line = serializer.updated_line(text)  # type: ignore[arg-type]
+    updated = _datetime_from_text("Paper.updated", "UPDATED_LINE", line, text)
+    authors = ", ".join(author.name for author in result.authors)
+    line = serializer.authors_line((authors,))
+    _check_line("Paper.authors", "AUTHORS_LINE", line, authors, False)
+    comment = f"{result.comment}"
+    _check_line("Paper.comment", "COMMENT_LINE", serializer.comment_line(comment), comment, True)
+    journal = f"{result.journal_ref}"
+    line = serializer.journal_line(journal)
+    _check_line("Paper.journal_ref", "JOURNAL_LINE", line, journal, True)
+    summary = result.summary.replace("\n", " ")
+    summary = f"{summary}"
+    _check_line("Paper.summary", "SUMMARY_LINE", serializer.summary_line(summary), summary, False)
+    return trusted_paper(
+        title,
+        entry_id,
+        _optional(doi),
+        categories[0],
+        categories[1],
+        _optional(pdf_url),
+        published,
+        updated,
+        tuple(authors.split(", ")) if authors else (),
+        _optional(comment),
+        _optional(journal),
+        summary,
+        categories[2],
+    )
 
 
 @attrs.frozen
@@ -324,3 +559,56 @@ class Digest:
 
     def __attrs_post_init__(self) -> None:
         _validate_digest(self)
+
+    @classmethod
+    def from_results(cls, results: Iterable[Any], *, category: str = "cs.CV") -> Digest:
+        """The generator's day file for one UTC day of ``arxiv.Result`` objects.
+
+        Each result becomes :meth:`Paper.from_result`; the papers are sorted by ``published``
+        (a stable sort: equal times keep the order of ``results``, as the API returned them)
+        and the header's date is their UTC date. ``category`` is the header's label, nothing
+        else: the generator prints ``cs.CV`` whatever category it fetched, so the default
+        writes what it writes. Raises :class:`ValueError` for results from more than one UTC
+        day, for no results at all (there is no date to print, and the generator writes no
+        file for a day without papers), and for a result whose text would not read back (the
+        message starts with its ``entry_id``).
+
+        >>> import datetime as dt
+        >>> from types import SimpleNamespace as Result
+        >>> def result(ident, hour):
+        ...     when = dt.datetime(2023, 3, 11, hour, tzinfo=dt.timezone.utc)
+        ...     return Result(
+        ...         title="T", entry_id=f"http://arxiv.org/abs/{ident}v1", doi=None,
+        ...         categories=["cs.CV"], primary_category="cs.CV", pdf_url=None,
+        ...         published=when, updated=when, authors=[], comment=None, journal_ref=None,
+        ...         summary="",
+        ...     )
+        >>> digest = Digest.from_results([result("2303.00002", 9), result("2303.00001", 1)])
+        >>> digest.date, [paper.arxiv_id for paper in digest.papers]
+        (datetime.date(2023, 3, 11), ['2303.00001', '2303.00002'])
+        >>> Digest.from_results([result("2303.00002", 9)], category="cs.LG").category
+        'cs.LG'
+        >>> Digest.from_results([])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: no results: a digest's date is its papers' UTC date, and the generator ...
+        """
+        papers = []
+        for result in results:
+            try:
+                papers.append(Paper.from_result(result))
+            except ValueError as error:
+                raise ValueError(f"{getattr(result, 'entry_id', result)}: {error}") from None
+        if not papers:
+            raise ValueError(
+                "no results: a digest's date is its papers' UTC date, and the generator writes"
+                " no file for a day without papers"
+            )
+        papers.sort(key=attrgetter("published"))
+        days = sorted({paper.published.astimezone(_UTC).date() for paper in papers})
+        if len(days) > 1:
+            raise ValueError(
+                f"results from {len(days)} UTC days, {days[0]} to {days[-1]}: a digest is one"
+                " day (group the results by the UTC date of published)"
+            )
+        return cls(category, days[0], tuple(papers))

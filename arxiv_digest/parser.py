@@ -18,8 +18,16 @@ from lark.exceptions import UnexpectedInput
 
 from .errors import DigestSyntaxError
 from .grammar import lark_parser
-from .model import BrokenBlock, Digest, Paper, trusted_paper
-from .serializer import looks_bold
+from .model import (
+    NO_CATEGORIES,
+    BoldTermError,
+    BrokenBlock,
+    Digest,
+    Paper,
+    read_categories,
+    trusted_paper,
+)
+from .sniff import foreign_format
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -52,14 +60,13 @@ def _datetime(token: Token, prefix: int) -> dt.datetime:
         raise _BadValue(f"invalid date and time {value!r}: {error}", token, prefix) from None
 
 
-def _categories(value: str) -> tuple[tuple[str, ...], str | None]:
-    if not value:
-        return (), None
-    terms = value.split(", ")
-    if looks_bold(terms[0]):
-        terms[0] = terms[0][2:-2]
-        return tuple(terms), terms[0]
-    return tuple(terms), None
+def _categories(token: Token) -> tuple[tuple[str, ...], str | None, tuple[int, ...]]:
+    if len(token) == 18:  # "- **Categories**:\n": no categories
+        return NO_CATEGORIES
+    try:
+        return read_categories(token[18:-1])
+    except BoldTermError as error:
+        raise _BadValue(str(error), token, 18 + error.offset) from None
 
 
 def _header(token: Token) -> tuple[str, dt.date]:
@@ -111,7 +118,7 @@ class Builder(Transformer[Token, object]):
         >>> lark_parser().parse(block, start="paper").arxiv_id  # Lark calls Builder().paper
         '2303.06250'
         """
-        categories, primary = _categories(c[3][18:-1])
+        categories, primary, unbolded = _categories(c[3])
         authors = c[7][15:-1]
         return trusted_paper(
             c[0][4:-1],
@@ -126,6 +133,7 @@ class Builder(Transformer[Token, object]):
             _optional(c[8][15:-1]),
             _optional(c[9][15:-1]),
             c[10][15:-1],
+            unbolded,
         )
 
 
@@ -147,13 +155,18 @@ def read_text(path: str | os.PathLike[str]) -> str:
 def decode(data: bytes, path: str | os.PathLike[str] | None = None, first_line: int = 1) -> str:
     """Bytes as strict UTF-8; the first undecodable byte is a located DigestSyntaxError.
 
-    ``first_line`` is the line the bytes start at, for a block of a file.
+    ``first_line`` is the line the bytes start at, for a block of a file. Bytes that are
+    plainly something else (UTF-16 text, JSON) are named as such, at 1:1.
 
     >>> decode(b"# ok\\n\\xff")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     arxiv_digest.errors.DigestSyntaxError: <string>:2:1: not UTF-8: byte 0xff at byte offset 5 ...
     """
+    if first_line == 1 and not data.startswith(b"# "):  # not a digest's start: what is it?
+        foreign = foreign_format(data)
+        if foreign is not None:
+            raise DigestSyntaxError(foreign, path=path, line=1, column=1)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -327,13 +340,15 @@ def parse_digest(
         result = lark_parser().parse(text, start="digest")
     except (UnexpectedInput, _BadValue) as error:
         if strict:
-            failure = _fail(error, text, name, 1)
-            if isinstance(source, str) and _looks_like_a_path(source):
-                failure.message += " (a str is the text itself: to read a file, pass a Path)"
-            raise failure from None
+            raise _path_hint(_fail(error, text, name, 1), source) from None
         result = None
-    if result is None:  # outside the except block: the blocks' errors do not chain to it
-        return _lenient(text, name, newline)
+    if result is None:
+        # Outside the except block, so that no error of a broken block chains to Lark's
+        # exception (and its parser state) as __context__.
+        try:
+            return _lenient(text, name, newline)
+        except DigestSyntaxError as failure:
+            raise _path_hint(failure, source) from None
     label, date, papers = cast("tuple[str, dt.date, tuple[Paper, ...]]", result)
     return Digest(label, date, papers, newline)
 
@@ -361,6 +376,13 @@ def _refuse_surrogates(text: str, path: str | None) -> None:
             # Shown as "?", one character for one: the message itself must be printable.
             error.source_line = error.source_line.encode("utf-8", "replace").decode("utf-8")
             raise error from None
+
+
+def _path_hint(failure: DigestSyntaxError, source: Source) -> DigestSyntaxError:
+    """Add a hint to an error about a ``str`` that names a file instead of holding a digest."""
+    if isinstance(source, str) and _looks_like_a_path(source):
+        failure.message += " (a str is the text itself: to read a file, pass a Path)"
+    return failure
 
 
 def _looks_like_a_path(text: str) -> bool:

@@ -48,6 +48,7 @@ def convert_with_dask(
 
     Partition ``i`` is written to ``out_dir/part-0000i.jsonl``; read in name order, the files
     hold the lines of ``to-json`` in its order. Uses whatever Dask scheduler is configured.
+    A path that does not exist or holds no digest is in ``errors``, as ``to-json`` says it.
 
     >>> import tempfile, dask
     >>> with dask.config.set(scheduler="synchronous"):
@@ -62,14 +63,17 @@ def convert_with_dask(
     from .files import find_digests
 
     found = find_digests(paths)
+    errors = list(found.errors)  # a missing path or a directory with no digest: said, not dropped
     jobs = [(str(path), relative_path(path, root)) for path, root in found.files]
+    if not jobs:
+        return [], errors
     count = partitions or max(1, min(len(jobs), 4 * (os.cpu_count() or 1)))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     parts = db.from_sequence(jobs, npartitions=count).to_delayed()
     targets = [str(out / f"part-{index:05d}.jsonl") for index in range(len(parts))]
     tasks = [dask.delayed(convert_partition)(part, t, flat) for part, t in zip(parts, targets)]
-    errors = [error for part_errors in dask.compute(*tasks) for error in part_errors]
+    errors += [error for part_errors in dask.compute(*tasks) for error in part_errors]
     return targets, errors
 
 

@@ -40,18 +40,41 @@ def doi_line(doi: str | None) -> str:
 
 
 def looks_bold(term: str) -> bool:
-    """Whether a first category term reads as bold, that is, as the primary category.
+    """Whether a category term, as written, reads as bold: ``**<primary>**``.
 
-    >>> looks_bold("**cs.CV**"), looks_bold("cs.CV"), looks_bold("***")
-    (True, False, False)
+    >>> looks_bold("**cs.CV**"), looks_bold("cs.CV"), looks_bold("***"), looks_bold("****")
+    (True, False, False, True)
     """
     return len(term) >= 4 and term.startswith("**") and term.endswith("**")
 
 
-def categories_line(categories: tuple[str, ...], primary: str | None) -> str:
-    """``- **Categories**: **<primary>**, <term>, ...``: the first term bold when primary."""
-    if primary is not None and categories:
-        categories = (f"**{categories[0]}**", *categories[1:])
+def categories_line(
+    categories: tuple[str, ...], primary: str | None, unbolded: tuple[int, ...] = ()
+) -> str:
+    """``- **Categories**: **<primary>**, <term>, ...``: every term equal to the primary bold.
+
+    That is the generator's rule, wherever the primary stands and however often; the terms at
+    the positions in ``unbolded`` (which real archives hold) are written without bold. No
+    categories: ``- **Categories**:``, with no space after the colon.
+
+    >>> categories_line(("cs.LG", "cs.CV", "cs.CV"), "cs.CV")
+    '- **Categories**: cs.LG, **cs.CV**, **cs.CV**\\n'
+    >>> categories_line(("cs.CV", "cs.AI", "cs.CV"), "cs.CV", unbolded=(2,))
+    '- **Categories**: **cs.CV**, cs.AI, cs.CV\\n'
+    >>> categories_line((), None)
+    '- **Categories**:\\n'
+    """
+    if not categories:
+        return "- **Categories**:\n"
+    if primary is None:
+        pass
+    elif categories[0] == primary and not unbolded and primary not in categories[1:]:
+        categories = (f"**{primary}**", *categories[1:])  # the common case, quickly
+    else:
+        categories = tuple(
+            f"**{term}**" if term == primary and index not in unbolded else term
+            for index, term in enumerate(categories)
+        )
     return f"- **Categories**: {', '.join(categories)}\n"
 
 
@@ -113,7 +136,7 @@ def serialize_paper(paper: Paper) -> str:
             title_line(paper.title),
             arxiv_id_line(paper.entry_id),
             doi_line(paper.doi),
-            categories_line(paper.categories, paper.primary_category),
+            categories_line(paper.categories, paper.primary_category, paper.unbolded),
             links_line(paper.pdf_url),
             published_line(paper.published),
             updated_line(paper.updated),

@@ -48,7 +48,7 @@ def repeated_block(text: str) -> str:
 def test_check_clean_corpus() -> None:
     code, out, err = run("check", str(CORPUS))
     assert code == 0
-    assert out == "Checked 93 files (1 skipped): no problems found.\n"
+    assert out == "Checked 95 files (1 skipped): no problems found.\n"
     assert err == ""
 
 
@@ -169,13 +169,15 @@ def test_missing_file_is_exit_2(tmp_path: Path) -> None:
     assert f"{tmp_path / 'nope.md'}: no such file or directory" in err
 
 
-def test_not_utf8_is_exit_2(tmp_path: Path) -> None:
+def test_not_utf8_is_a_finding_exit_1(tmp_path: Path) -> None:
+    # The file was read; its content is wrong: a finding, as a byte-order mark is (exit 1).
     path = day(tmp_path, TEXT)
     path.write_bytes(path.read_bytes().replace(b"ReBound", b"Re\xe9Bound", 1))
-    code, _, err = run("check", str(path))
-    assert code == 2
-    assert f"{path}:2:7: not UTF-8: byte 0xe9" in err
-    assert "Traceback" not in err
+    code, out, err = run("check", str(path))
+    assert code == 1
+    assert out.startswith(f"{path}:2:7: AD001 not UTF-8: byte 0xe9")
+    assert out.endswith("Found 1 problem in 1 of 1 file checked.\n")
+    assert err == ""
 
 
 def test_unreadable_is_exit_2(tmp_path: Path) -> None:
@@ -185,7 +187,7 @@ def test_unreadable_is_exit_2(tmp_path: Path) -> None:
     code, out, err = run("check", str(path), str(REAL))
     assert code == 2
     assert f"arxiv-digest: error: {path}: cannot read: Input/output error" in err
-    assert out == "Checked 1 file: no problems found.\n"
+    assert out == "Checked 1 file; 1 error (see above): not everything was checked.\n"
     assert "Traceback" not in err
 
 
@@ -226,7 +228,7 @@ def test_to_json_is_lossless_and_valid(tmp_path: Path, jobs: str) -> None:
     code, stdout, _ = run("to-json", str(CORPUS), "--jobs", jobs, "-o", str(out))
     assert (code, stdout) == (0, "")
     lines = out.read_bytes().splitlines()
-    assert len(lines) == 93
+    assert len(lines) == 95
     validator = jsonschema.Draft202012Validator(
         schema("digest"), format_checker=jsonschema.FormatChecker()
     )
@@ -266,7 +268,11 @@ def test_flat_and_array_shapes(tmp_path: Path) -> None:
     )
     for row in rows:
         validator.validate(row)
-    assert (rows[0]["path"], rows[0]["date"]) == ("20230311.md", "2023-03-11")
+    assert (rows[0]["path"], rows[0]["category"], rows[0]["digest_date"]) == (
+        "20230311.md",
+        "cs.CV",
+        "2023-03-11",
+    )
     code, out, _ = run("to-json", str(CORPUS), "--flat", "--format", "json", "-o", "-")
     assert code == 0
     assert len(json.loads(out)) == sum(len(parse_digest(p).papers) for p in CORPUS_FILES)
@@ -281,10 +287,10 @@ def test_to_json_broken_file_does_not_stop_the_run(tmp_path: Path) -> None:
     broken.write_text(TEXT.replace("- **DOI**: None\n", "", 1), encoding="utf-8")
     code, _, err = run("to-json", str(archive), "-o", str(tmp_path / "out.jsonl"))
     assert code == 1
-    assert (
-        err.strip()
-        == f"arxiv-digest: error: {broken}:4:1: expected the DOI line, found the Categories line"
+    assert err.splitlines()[0] == (
+        f"arxiv-digest: error: {broken}:4:1: expected the DOI line, found the Categories line"
     )
+    assert err.splitlines()[1].startswith("Converted 4 of 5 files (")
     assert len((tmp_path / "out.jsonl").read_bytes().splitlines()) == 4
 
 
@@ -300,7 +306,7 @@ def test_to_json_missing_path_is_exit_2(tmp_path: Path) -> None:
 def test_progress_bar_when_asked(tmp_path: Path) -> None:
     code, _, err = run("to-json", str(CORPUS), "--progress", "-o", str(tmp_path / "o.jsonl"))
     assert code == 0
-    assert "93/93" in err
+    assert "95/95" in err
     assert "papers" in err
 
 

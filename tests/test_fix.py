@@ -316,7 +316,9 @@ def test_a_file_that_cannot_be_written_is_exit_2_and_the_others_are_fixed(
     code, out, err = run("fix", str(tmp_path))
     assert code == 2
     assert err == f"arxiv-digest: error: {first}: cannot fix: Permission denied\n"
-    assert out.splitlines()[-1] == "Fixed 1 problem in 1 of 1 file."
+    assert out.splitlines()[-1] == (
+        "Fixed 1 problem in 1 of 1 file. 1 error (see above): not everything was fixed."
+    )
     assert first.read_text(encoding="utf-8") == repeated
     assert second.read_text(encoding="utf-8") == header(TEXT) + blocks(TEXT)[0]
     assert sorted(p.name for p in first.parent.iterdir()) == ["20230310.md", "20230311.md"]
@@ -326,11 +328,20 @@ def test_errors_of_the_run_are_exit_2(tmp_path: Path) -> None:
     code, _, err = run("fix", str(tmp_path / "nope.md"), str(REAL))
     assert code == 2
     assert f"arxiv-digest: error: {tmp_path / 'nope.md'}: no such file or directory" in err
+    # A directory with no digest is an error of the run too, as for check and to-json.
+    (tmp_path / "empty").mkdir()
+    code, out, err = run("fix", str(tmp_path / "empty"))
+    assert code == 2
+    assert f"{tmp_path / 'empty'}: no digest found: looked for files named YYYYMMDD.md" in err
+    assert out.endswith(": not everything was fixed.\n")
+    # Bytes that are not UTF-8 are the input's problem, as in check: AD001 left, exit 1.
     bad = write(tmp_path, TEXT)
     bad.write_bytes(bad.read_bytes().replace(b"ReBound", b"Re\xe9Bound", 1))
-    code, _, err = run("fix", str(bad))
-    assert code == 2
-    assert f"{bad}:2:7: not UTF-8: byte 0xe9" in err
+    before = bad.read_bytes()
+    code, out, err = run("fix", str(bad))
+    assert (code, err) == (1, "")
+    assert out.startswith(f"{bad}:2:7: AD001 not UTF-8: byte 0xe9")
+    assert bad.read_bytes() == before
     unreadable = tmp_path / "20230312.md"
     unreadable.symlink_to("/proc/self/mem")
     code, _, err = run("fix", str(unreadable))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import dask
+import pandas as pd
 from click.testing import CliRunner
 
 from arxiv_digest import iter_papers, parse_digest
@@ -21,6 +22,7 @@ sys.path.insert(0, str(ROOT / "docs" / "recipes"))
 import count_by_category  # noqa: E402
 import fix_typo  # noqa: E402
 import merge_archives  # noqa: E402
+import parquet_frames  # noqa: E402
 import test_my_code  # noqa: E402
 
 
@@ -41,6 +43,22 @@ def test_papers_per_primary_category_per_year(tmp_path: Path) -> None:
         if paper.primary_category == "cs.CV"
     )
     assert ("cs.CV", 2023, expected_2023) in rows
+
+
+def test_parquet_in_pandas_polars_and_duckdb(tmp_path: Path) -> None:
+    parquet, flat = tmp_path / "papers.parquet", tmp_path / "papers.jsonl"
+    runner = CliRunner()
+    assert runner.invoke(main, ["to-parquet", str(CORPUS), "-q", "-o", str(parquet)]).exit_code == 0
+    assert runner.invoke(main, ["to-json", str(CORPUS), "--flat", "-o", str(flat)]).exit_code == 0
+    rows = parquet_frames.with_duckdb(str(parquet))
+    frame = parquet_frames.with_pandas(str(parquet))
+    assert [tuple(r) for r in frame.itertuples(index=False)] == rows
+    assert parquet_frames.with_polars(str(parquet)).rows() == rows
+    assert rows == count_by_category.with_duckdb(str(flat))  # the JSON Lines route agrees
+    papers = pd.read_parquet(parquet)
+    assert str(papers["published"].dtype) == "datetime64[us, UTC]"  # typed, not strings
+    first = parse_digest(CORPUS_FILES[0]).papers[0]
+    assert list(papers["authors"][0]) == list(first.authors)
 
 
 def test_fix_a_typo_changes_only_that_paper(tmp_path: Path) -> None:

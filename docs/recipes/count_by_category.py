@@ -14,7 +14,7 @@ import pandas as pd
 
 def with_pandas(jsonl: str) -> pd.DataFrame:
     """Columns primary_category, year, papers; most papers first."""
-    papers = pd.read_json(jsonl, lines=True, dtype={"date": "string"})
+    papers = pd.read_json(jsonl, lines=True, dtype={"digest_date": "string"})
     papers["year"] = papers["published"].str.slice(0, 4).astype(int)
     counts = papers.groupby(["primary_category", "year"]).size().reset_index(name="papers")
     return counts.sort_values(["papers", "primary_category", "year"], ascending=[False, True, True])

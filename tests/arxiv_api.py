@@ -1,0 +1,248 @@
+"""A local HTTP server that plays the arXiv API, for testing ``collect`` with no network.
+
+It answers ``GET /api/query`` as ``export.arxiv.org`` does: an Atom 1.0 page with the
+opensearch totals and one ``<entry>`` per paper, written the way the real API writes them
+(namespaces, ``<id>``, ``<published>``/``<updated>`` as ``2023-03-11T00:11:30Z``, the ``arxiv:``
+extension elements, the alternate and pdf links, ``arxiv:primary_category`` and the category
+terms). It honours ``search_query`` (``cat:X`` and ``submittedDate:[A TO B]`` joined by
+``AND``), ``sortBy``, ``sortOrder``, ``start`` and ``max_results``; anything else is HTTP 400,
+as a query the real API cannot answer.
+
+What it serves is a list of papers: parsed real digests, so that a client that reads the
+pages back and writes digests must give the same files. Each value goes into the XML exactly
+as the paper holds it, so the ``arxiv`` client reads back the value the digest was written
+from: a summary without its original line breaks (the digest replaced them by spaces, so
+they are gone), a comment with its ``"\\n  "`` continuation breaks (as the API wraps them).
+
+Faults for the retry tests: ``faults`` maps a request's index (0 for the first) to the HTTP
+status to answer instead (429, 503, ...); ``hold_at`` blocks that request until ``release``
+is set, so a test can interrupt the client while it waits; ``wrong_order`` sorts the
+opposite way to ``sortOrder``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+ATOM = "http://www.w3.org/2005/Atom"
+ARXIV = "http://arxiv.org/schemas/atom"
+OPENSEARCH = "http://a9.com/-/spec/opensearch/1.1/"
+
+_DATE_RANGE = re.compile(r"submittedDate:\[([0-9]{12}) TO ([0-9]{12})\]")
+
+
+def _text(value: str) -> str:
+    """Escape character data. A carriage return is a reference: XML turns a raw one into LF."""
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def _attribute(value: str) -> str:
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _when(value: dt.datetime) -> str:
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _minute(value: dt.datetime) -> str:
+    """The API's submittedDate key: GMT, to the minute (``[A TO B]`` is inclusive)."""
+    return value.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M")
+
+
+def entry(paper: Any) -> str:
+    """One ``<entry>`` for an object with the ``Paper`` (or ``arxiv.Result``) attributes."""
+    abstract = paper.entry_id
+    lines = [
+        "  <entry>",
+        f"    <id>{_text(abstract)}</id>",
+        f"    <updated>{_when(paper.updated)}</updated>",
+        f"    <published>{_when(paper.published)}</published>",
+        f"    <title>{_text(paper.title)}</title>",
+        f"    <summary>{_text(paper.summary)}</summary>",
+    ]
+    lines += [
+        f"    <author>\n      <name>{_text(name)}</name>\n    </author>" for name in paper.authors
+    ]
+    if paper.doi is not None:
+        lines.append(f"    <arxiv:doi>{_text(paper.doi)}</arxiv:doi>")
+        lines.append(
+            f'    <link title="doi" href="{_attribute("http://dx.doi.org/" + paper.doi)}"'
+            ' rel="related"/>'
+        )
+    if paper.comment is not None:
+        lines.append(f"    <arxiv:comment>{_text(paper.comment)}</arxiv:comment>")
+    if paper.journal_ref is not None:
+        lines.append(f"    <arxiv:journal_ref>{_text(paper.journal_ref)}</arxiv:journal_ref>")
+    lines.append(f'    <link href="{_attribute(abstract)}" rel="alternate" type="text/html"/>')
+    if paper.pdf_url is not None:
+        lines.append(
+            f'    <link title="pdf" href="{_attribute(paper.pdf_url)}" rel="related"'
+            ' type="application/pdf"/>'
+        )
+    if paper.primary_category:
+        lines.append(
+            f'    <arxiv:primary_category term="{_attribute(paper.primary_category)}"'
+            f' scheme="{ARXIV}"/>'
+        )
+    lines += [
+        f'    <category term="{_attribute(term)}" scheme="{ARXIV}"/>' for term in paper.categories
+    ]
+    lines.append("  </entry>")
+    return "\n".join(lines)
+
+
+def feed(papers: Sequence[Any], *, query: str, total: int, start: int, per_page: int) -> bytes:
+    """An Atom page as the API sends it: the opensearch totals, then the entries."""
+    head = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<feed xmlns="{ATOM}" xmlns:opensearch="{OPENSEARCH}" xmlns:arxiv="{ARXIV}">',
+        f'  <link href="http://arxiv.org/api/query?{_attribute(query)}" rel="self"'
+        ' type="application/atom+xml"/>',
+        f'  <title type="html">ArXiv Query: {_text(query)}</title>',
+        "  <id>http://arxiv.org/api/test</id>",
+        "  <updated>2026-01-01T00:00:00-05:00</updated>",
+        f"  <opensearch:totalResults>{total}</opensearch:totalResults>",
+        f"  <opensearch:startIndex>{start}</opensearch:startIndex>",
+        f"  <opensearch:itemsPerPage>{per_page}</opensearch:itemsPerPage>",
+    ]
+    body = [entry(paper) for paper in papers]
+    return "\n".join([*head, *body, "</feed>\n"]).encode("utf-8")
+
+
+class QueryError(ValueError):
+    """A query the fake API cannot answer (HTTP 400, as the real one answers a bad query)."""
+
+
+def select(papers: Sequence[Any], params: Mapping[str, str], *, reverse: bool = False) -> list[Any]:
+    """The papers a query matches, in the order asked for (a stable sort, like the API's).
+
+    ``reverse`` plays an API that gets the order wrong: the opposite of ``sortOrder``.
+    """
+    if params.get("id_list"):
+        raise QueryError("id_list is not supported")
+    matched = list(papers)
+    query = params.get("search_query", "")
+    for term in query.split(" AND ") if query else []:
+        if term.startswith("cat:"):
+            category = term[len("cat:") :]
+            matched = [p for p in matched if category in p.categories]
+        elif found := _DATE_RANGE.fullmatch(term):
+            low, high = found.groups()
+            matched = [p for p in matched if low <= _minute(p.published) <= high]
+        else:
+            raise QueryError(f"unsupported term {term!r}")
+    order = params.get("sortOrder", "descending")
+    if order not in ("ascending", "descending"):
+        raise QueryError(f"bad sortOrder {order!r}")
+    key = {"submittedDate": "published", "lastUpdatedDate": "updated"}.get(
+        params.get("sortBy", "relevance")
+    )
+    if key is not None:
+        matched.sort(key=lambda p: getattr(p, key), reverse=(order == "descending") != reverse)
+    elif params.get("sortBy", "relevance") != "relevance":
+        raise QueryError(f"bad sortBy {params['sortBy']!r}")
+    return matched
+
+
+class FakeArxivAPI:
+    """The server: start it with :meth:`running`; ``url`` is what ``--api-url`` takes."""
+
+    def __init__(
+        self,
+        papers: Sequence[Any],
+        *,
+        faults: Mapping[int, int] | None = None,
+        hold_at: int | None = None,
+        wrong_order: bool = False,
+    ) -> None:
+        self.papers = list(papers)
+        self.wrong_order = wrong_order
+        self.faults = dict(faults or {})
+        self.hold_at = hold_at
+        self.held = threading.Event()
+        self.release = threading.Event()
+        #: One record per request: its parameters, the status sent, the results matched.
+        self.log: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        """The query endpoint, ``http://127.0.0.1:PORT/api/query``."""
+        assert self._server is not None, "not running"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/api/query"
+
+    def answer(self, path: str) -> tuple[int, bytes]:
+        """The status and body for one request."""
+        parts = urlsplit(path)
+        params = {
+            key: values[-1] for key, values in parse_qs(parts.query, keep_blank_values=True).items()
+        }
+        with self._lock:
+            index = len(self.log)
+            record: dict[str, Any] = {"params": params, "time": dt.datetime.now()}
+            self.log.append(record)
+        if index == self.hold_at:
+            self.held.set()
+            self.release.wait(timeout=60)
+        if parts.path != "/api/query":
+            record["status"] = 404
+            return 404, b"not found\n"
+        if index in self.faults:
+            record["status"] = self.faults[index]
+            return self.faults[index], b"<error>try again later</error>\n"
+        try:
+            matched = select(self.papers, params, reverse=self.wrong_order)
+            start = int(params.get("start", "0"))
+            per_page = int(params.get("max_results", "10"))
+        except (QueryError, ValueError) as error:
+            record["status"] = 400
+            return 400, str(error).encode()
+        page = matched[start : start + per_page]
+        record.update(status=200, total=len(matched), sent=len(page))
+        return 200, feed(
+            page,
+            query=parts.query,
+            total=len(matched),
+            start=start,
+            per_page=len(page),
+        )
+
+    @contextmanager
+    def running(self) -> Iterator[FakeArxivAPI]:
+        """Serve on 127.0.0.1, on a free port, in a thread, until the block ends."""
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, body = api.answer(self.path)
+                self.send_response(status)
+                self.send_header("Content-Type", "application/atom+xml; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # the test reads api.log instead
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.release.set()
+            self._server.shutdown()
+            self._server.server_close()
+            thread.join()
