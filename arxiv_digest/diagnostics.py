@@ -212,10 +212,13 @@ def _sample_reach(terminal: str, text: str, pos: int, start: int) -> int:
     return reach
 
 
+#: The literal start of a terminal, where it is not the start of its LINES template.
+_LITERALS = {"BLOCK_END": "\n\n\n", "CATEGORIES_LINE": "- **Categories**:"}
+
 #: terminal -> how its value is read after the literal start
 _VALUES = {
     "DOI_LINE": "wrapped",
-    "CATEGORIES_LINE": "wrapped",
+    "CATEGORIES_LINE": "categories",
     "COMMENT_LINE": "wrapped",
     "JOURNAL_LINE": "wrapped",
     "ARXIV_ID_LINE": "entry",
@@ -232,7 +235,7 @@ def _viable_prefix(terminal: str, text: str, pos: int) -> tuple[int, bool]:
     """
     if terminal not in LINES or terminal.startswith(("$", "<")):
         return 0, False
-    literal = "\n\n\n" if terminal == "BLOCK_END" else LINES[terminal][1]
+    literal = _LITERALS.get(terminal, LINES[terminal][1])
     common = _common(text, pos, literal)
     if common < len(literal):
         return common, False
@@ -248,6 +251,11 @@ def _viable_prefix(terminal: str, text: str, pos: int) -> tuple[int, bool]:
             end = _sample_reach(terminal, text, pos, start)
         elif kind == "wrapped":
             end = _wrapped_reach(text, start)
+        elif kind == "categories":  # no categories: the line ends right after the colon
+            if text.startswith(" ", start):
+                end = _wrapped_reach(text, start + 1)
+            else:
+                end = start + 1 if text.startswith("\n", start) else start
         else:
             end = _line_reach(terminal, text, pos, start, limit)
     except _Capped:
