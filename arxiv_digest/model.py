@@ -92,6 +92,8 @@ def _check_categories(paper: Paper) -> None:
     last = -1
     for index in unbolded:
         _check_type("each of Paper.unbolded", index, int)
+        if isinstance(index, bool):
+            raise TypeError(f"each of Paper.unbolded must be int, not bool: {index!r}")
         if not last < index < len(terms) or terms[index] != primary:
             raise ValueError(
                 "Paper.unbolded must list, in order, positions of Paper.categories that hold"
@@ -346,6 +348,16 @@ def trusted_paper(*values: Any) -> Paper:
     return paper
 
 
+def _utc_date(paper: Paper) -> dt.date:
+    try:
+        return paper.published.astimezone(_UTC).date()
+    except OverflowError:  # 0001-01-01 00:00+00:01 is in year 0 in UTC
+        raise ValueError(
+            f"{paper.entry_id}: Paper.published {paper.published} has no UTC date in years"
+            " 1 to 9999, so no digest date"
+        ) from None
+
+
 class BoldTermError(ValueError):
     """Two different bold terms in one categories value: ``offset`` is where the second starts.
 
@@ -378,6 +390,15 @@ def read_categories(value: str) -> tuple[tuple[str, ...], str | None, tuple[int,
     ((('',), '', ()), (('cs.LG',), None, ()))
     """
     terms = value.split(", ")
+    first = terms[0]
+    if value.count("**") == 2 and len(first) >= 4 and first[:2] == first[-2:] == "**":
+        # The common case, quickly: one bold term, the first, and not repeated.
+        terms[0] = first[2:-2]
+        if terms.count(terms[0]) == 1:
+            return tuple(terms), terms[0], ()
+        terms[0] = first
+    elif "**" not in value:
+        return tuple(terms), None, ()
     primary: str | None = None
     bold = 0
     for index, term in enumerate(terms):
@@ -386,7 +407,7 @@ def read_categories(value: str) -> tuple[tuple[str, ...], str | None, tuple[int,
             if primary is None:
                 primary = name
             elif name != primary:
-                offset = sum(map(len, terms[:index])) + 2 * index
+                offset = sum(map(len, value.split(", ")[:index])) + 2 * index
                 raise BoldTermError(
                     f"a second bold category term, {term}, after **{primary}**: only the"
                     " primary category is bold",
@@ -605,7 +626,7 @@ class Digest:
                 " no file for a day without papers"
             )
         papers.sort(key=attrgetter("published"))
-        days = sorted({paper.published.astimezone(_UTC).date() for paper in papers})
+        days = sorted({_utc_date(paper) for paper in papers})
         if len(days) > 1:
             raise ValueError(
                 f"results from {len(days)} UTC days, {days[0]} to {days[-1]}: a digest is one"

@@ -67,15 +67,15 @@ def categories_line(
     if not categories:
         return "- **Categories**:\n"
     if primary is None:
-        pass
-    elif categories[0] == primary and not unbolded and primary not in categories[1:]:
-        categories = (f"**{primary}**", *categories[1:])  # the common case, quickly
-    else:
-        categories = tuple(
-            f"**{term}**" if term == primary and index not in unbolded else term
-            for index, term in enumerate(categories)
-        )
-    return f"- **Categories**: {', '.join(categories)}\n"
+        return f"- **Categories**: {', '.join(categories)}\n"
+    if categories[0] == primary and not unbolded and categories.count(primary) == 1:
+        # The common case, quickly: the primary first, once.
+        return f"- **Categories**: **{primary}**{', '.join(categories)[len(primary) :]}\n"
+    terms = (
+        f"**{term}**" if term == primary and index not in unbolded else term
+        for index, term in enumerate(categories)
+    )
+    return f"- **Categories**: {', '.join(terms)}\n"
 
 
 def links_line(pdf_url: str | None) -> str:

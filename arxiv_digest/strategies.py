@@ -4,9 +4,10 @@ Install with ``pip install arxiv-digest[strategies]``.
 
 :func:`papers` and :func:`digests` draw valid model objects covering every case the format
 allows: wrapped values, ``None`` values, header-only digests, old-style IDs, http and https
-links, ``[PDF](None)``, empty authors, categories or summary, an absent or repeated primary
-category, odd category terms, leading, trailing and doubled spaces, any Unicode (line
-separators, NEL, form feed ...) and CRLF files. :func:`digest_texts` draws text straight from
+links, ``[PDF](None)``, empty authors, categories or summary, a primary category anywhere,
+absent, empty or repeated (in bold or, as in two real papers, not), odd category terms,
+leading, trailing and doubled spaces, any Unicode (line separators, NEL, form feed ...) and
+CRLF files. :func:`digest_texts` draws text straight from
 the grammar's line terminals, valid or not in ways only the model can tell.
 
 >>> from hypothesis import given
@@ -114,26 +115,36 @@ _TERMS = st.one_of(_REAL_TERMS, wrapped_texts(max_lines=2)).filter(lambda t: ", 
 
 
 @st.composite
-def categories(draw: st.DrawFn) -> tuple[tuple[str, ...], str | None]:
-    """``(categories, primary_category)`` as a Paper can hold them.
+def categories(draw: st.DrawFn) -> tuple[tuple[str, ...], str | None, tuple[int, ...]]:
+    """``(categories, primary_category, unbolded)`` as a Paper can hold them.
 
-    The primary is the first term, or absent (``None``), and may come again later unbolded.
+    The primary stands anywhere among the terms, once or several times (every copy bold, or
+    some of them without bold as in two real papers), or is absent (``None``); the terms
+    can be empty strings (``****`` is an empty primary), wrapped, or none at all.
 
-    >>> terms, primary = categories().example()
-    >>> primary is None or terms[0] == primary
+    >>> terms, primary, unbolded = categories().example()
+    >>> primary is None or primary in terms
     True
     """
-    terms = draw(st.lists(_TERMS, max_size=5))
-    if terms == [""]:
-        terms = []
-    with_primary, repeated = draw(st.booleans()), draw(st.booleans())
-    if terms and with_primary:
-        if repeated:
-            terms.append(terms[0])  # the primary repeated later, not bold
-        return tuple(terms), terms[0]
-    if terms and looks_bold(terms[0]):
-        terms[0] = terms[0][1:]
-    return tuple(terms), None
+    terms = [_not_bold(term) for term in draw(st.lists(_TERMS, max_size=5))]
+    if not terms or draw(st.booleans()):
+        return tuple(terms), None, ()
+    primary = draw(st.one_of(st.sampled_from(terms), st.sampled_from(["", "**x**"]), _REAL_TERMS))
+    for _ in range(draw(st.sampled_from([1, 1, 1, 2, 3]))):
+        terms.insert(draw(st.integers(0, len(terms))), primary)
+    copies = [index for index, term in enumerate(terms) if term == primary]
+    unbolded: tuple[int, ...] = ()
+    if len(copies) > 1 and not looks_bold(primary) and draw(st.booleans()):
+        bold = draw(st.sampled_from(copies))
+        unbolded = tuple(i for i in copies if i != bold and draw(st.booleans()))
+    return tuple(terms), primary, unbolded
+
+
+def _not_bold(term: str) -> str:
+    # A term written without bold must not look bold, or it would read back as the primary.
+    while looks_bold(term):
+        term = term[:-1]
+    return term
 
 
 def _datetimes() -> st.SearchStrategy[dt.datetime]:
@@ -167,7 +178,7 @@ def papers(draw: st.DrawFn) -> Paper:
             line_texts().filter(lambda v: v != "None"),
         )
     )
-    terms, primary = draw(categories())
+    terms, primary, unbolded = draw(categories())
     authors = draw(st.lists(_NAMES, max_size=6))
     published = draw(_datetimes())
     return Paper(
@@ -183,6 +194,7 @@ def papers(draw: st.DrawFn) -> Paper:
         comment=draw(_optional(wrapped_texts())),
         journal_ref=draw(_optional(wrapped_texts())),
         summary=draw(line_texts(max_size=200)),
+        unbolded=unbolded,
     )
 
 

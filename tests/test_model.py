@@ -92,6 +92,7 @@ def test_evolve_changes_only_that_paper_text() -> None:
         ({"categories": ("cs.CV", "cs.CV", "cs.CV"), "unbolded": (2, 1)}, ValueError, "in order"),
         ({"primary_category": None, "unbolded": (0,)}, ValueError, "positions of Paper.categories"),
         ({"unbolded": ("0",)}, TypeError, "must be int"),
+        ({"categories": ("cs.CV", "cs.CV"), "unbolded": (True,)}, TypeError, "not bool"),
         ({"categories": ("cs.CV", "a\nb")}, ValueError, "not followed by two spaces"),
         ({"title": 3}, TypeError, "must be str"),
     ],

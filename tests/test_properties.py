@@ -18,6 +18,7 @@ from arxiv_digest import (
     serialize_digest,
     serialize_paper,
 )
+from arxiv_digest.jsondata import digest_from_dict, digest_to_dict
 from arxiv_digest.strategies import digest_texts, digests, papers
 from tests.conftest import CORPUS_FILES
 
@@ -27,6 +28,11 @@ def test_every_valid_digest_round_trips(digest: Digest) -> None:
     text = serialize_digest(digest)
     assert parse_digest(text) == digest
     assert serialize_digest(parse_digest(text)) == text
+
+
+@given(digests())
+def test_every_valid_digest_round_trips_through_json(digest: Digest) -> None:
+    assert json_round_trip(digest) == digest
 
 
 @given(papers())
@@ -45,8 +51,22 @@ def test_iter_papers_reads_what_parse_digest_reads(digest: Digest, name: str) ->
         assert tuple(iter_papers(path)) == digest.papers
 
 
+def json_round_trip(digest: Digest) -> Digest:
+    """A digest through the lossless JSON line of to-json and back, as from-json reads it."""
+    import orjson
+
+    line = orjson.dumps(digest_to_dict(digest, "a.md"))
+    path, back = digest_from_dict(orjson.loads(line))
+    assert path == "a.md"
+    return back
+
+
 def check_text(text: str) -> None:
-    """The text property: parse, then either the same text back or a located syntax error."""
+    """The text property: parse, then either the same text back or a located syntax error.
+
+    Text that parses also goes to JSON and back to the same bytes (issue 13: an empty primary,
+    ``****``, once broke that).
+    """
     try:
         digest = parse_digest(text)
     except DigestSyntaxError as error:
@@ -58,6 +78,10 @@ def check_text(text: str) -> None:
         lenient_text_property(text)
     else:
         assert serialize_digest(digest) == text
+        # A version of 2**64 or more is issue 13 point 8 (what the format accepts there is
+        # being decided): orjson cannot write it yet. Every other parsed text goes through.
+        if all(paper.version < 2**64 for paper in digest.papers):
+            assert serialize_digest(json_round_trip(digest)) == text
 
 
 def lenient_text_property(text: str) -> None:

@@ -57,6 +57,8 @@ def test_real_quirks_are_read_as_values() -> None:
     wrapped = [p for p in papers if any("\n  " in t for t in p.categories)]
     assert wrapped, "the corpus has wrapped category lines"
     assert all(p.primary_category == p.categories[0] for p in papers)
+    # The primary repeated later without bold: two real papers, kept as Paper.unbolded.
+    assert [p.unbolded for p in papers if p.unbolded] == [(6,), (2,)]
     old = [p for p in papers if "/" in p.arxiv_id]
     assert old and all(p.entry_id.startswith("http://arxiv.org/abs/") for p in old)
     assert any(p.pdf_url and p.pdf_url.startswith("https://") for p in papers)
