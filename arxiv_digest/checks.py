@@ -23,6 +23,7 @@ from .parser import (
     _chunks,
     _fast_chunk,
     _parse,
+    _Peekable,
     decode,
     normalize,
     parse_digest,
@@ -324,12 +325,17 @@ class _PaperRules:
 def _cr_findings(name: str, text: str, digest: Digest) -> Iterator[Finding]:
     if digest.newline != "\n" or "\r\n" not in text:
         return
+    # One pass: the line number is carried from one CRLF to the next, never counted again
+    # from the start of the text (that made a file with a CR on every line quadratic).
+    line, counted = 1, 0
     pos = text.find("\r\n")
     while pos >= 0:
+        line += text.count("\n", counted, pos)
+        counted = pos
         start = text.rfind("\n", 0, pos) + 1
         yield Finding(
             name,
-            text.count("\n", 0, pos) + 1,
+            line,
             pos - start + 1,
             "AD206",
             "line ends with CRLF, but the file's lines end with LF: the CR is part of the value",
@@ -391,7 +397,7 @@ def _stream(name: str, newline: str) -> Iterator[Finding]:
     buffer: list[Finding] = []
 
     with open(name, "rb") as file:
-        blocks = raw_blocks(file)
+        blocks = _Peekable(raw_blocks(file))
         _, raw = next(blocks)
         try:
             head = text_of(raw, 1)
@@ -399,7 +405,8 @@ def _stream(name: str, newline: str) -> Iterator[Finding]:
             yield Finding(name, error.line, error.column, "AD001", error.message)
             return
         try:
-            header = _parse(head, "header", name)
+            # As a lenient parse does: `digest`, so that what may follow is a title line.
+            header = _parse(head, "digest", name, end_of_file=blocks.done())
         except DigestSyntaxError as error:
             # As a lenient parse does: keep the first line as the header, the rest as broken.
             if head:
@@ -409,12 +416,12 @@ def _stream(name: str, newline: str) -> Iterator[Finding]:
                 text = text_of(raw, block_line)
                 first_line = text[: text.find("\n") + 1 or len(text)]
             try:
-                header = _parse(first_line, "header", name)
+                header = _parse(first_line, "digest", name)
             except DigestSyntaxError as fatal:
                 yield Finding(name, fatal.line, fatal.column, "AD001", fatal.message)
                 return
             buffer.append(Finding(name, error.line, error.column, "AD001", error.message))
-        label, day = cast("tuple[str, dt.date]", header)
+        label, day, _ = cast("tuple[str, dt.date, object]", header)
         head_only = Digest(label, day, newline=newline)
 
         def cr_findings(text: str, first: int) -> Iterator[Finding]:
@@ -440,10 +447,11 @@ def _stream(name: str, newline: str) -> Iterator[Finding]:
                     if newline == "\n" and b"\r\n" in raw:
                         buffer += cr_findings(raw.decode("utf-8"), line)
                 continue
-            for line, raw in chunk:
+            for index, (line, raw) in enumerate(chunk):
                 text = text_of(raw, line)
+                last = index == len(chunk) - 1 and blocks.done()
                 try:
-                    parsed = _parse(text, "paper", name, line)
+                    parsed = _parse(text, "paper", name, line, end_of_file=last)
                 except DigestSyntaxError as error:
                     buffer.append(Finding(name, error.line, error.column, "AD001", error.message))
                 else:

@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -478,13 +478,6 @@ def _cores() -> int:
 # --------------------------------------------------------------------------- from-json
 
 
-def _safe_target(directory: Path, relative: str) -> Path:
-    parts = PurePosixPath(relative).parts
-    if not parts or relative.startswith("/") or ".." in parts or "\\" in relative:
-        raise ValueError(f"path {relative!r} must be relative and stay inside the output directory")
-    return directory.joinpath(*parts)
-
-
 @main.command("from-json")
 @click.argument("source", type=click.File("rb"))
 @click.option(
@@ -496,55 +489,45 @@ def _safe_target(directory: Path, relative: str) -> Path:
     help="Directory to rebuild the files in.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
 @_bug_guard
-def from_json(source: IO[bytes], directory: Path, force: bool) -> None:
+def from_json(source: IO[bytes], directory: Path, force: bool, quiet: bool) -> None:
     """Rebuild digest Markdown files from to-json's default JSON Lines (SOURCE; - is stdin).
 
     Each file is written atomically. An existing file with the same content is left alone; a
-    different one is kept unless --force. A malformed line is reported with its line number
-    and nothing is written for it; the exit status is then 1.
+    different one is kept unless --force. A line that cannot be written (malformed, a path
+    that leaves the output directory, even through a symbolic link, something other than a
+    regular file at the target) is reported with its line number and the run goes on; the
+    exit status is then 1. A summary goes to stderr unless --quiet.
 
     \b
     Examples:
       arxiv-digest from-json cs.CV.jsonl -o rebuilt/
       arxiv-digest to-json cs.CV | arxiv-digest from-json - -o copy/
     """
-    from .files import signals_held
+    import time
 
-    with signals_held():  # orjson's extension crashes if interrupted while it loads
-        import orjson
-
-    from .files import write_atomic
-    from .jsondata import digest_from_dict
-    from .serializer import serialize_digest
+    from .fromjson import REFUSED, Report, WrongShape, rebuild_lines
 
     name = getattr(source, "name", "<stdin>")
-    problems = 0
-    for number, line in enumerate(source, 1):
-        if not line.strip():
-            continue
-        try:
-            relative, digest = digest_from_dict(orjson.loads(line))
-            target = _safe_target(directory, relative)
-        except (orjson.JSONDecodeError, ValueError, TypeError) as error:
-            click.echo(f"arxiv-digest: error: {name}:{number}: {error}", err=True)
-            problems += 1
-            continue
-        data = serialize_digest(digest).encode("utf-8")
-        if target.exists():
-            if target.read_bytes() == data:
-                continue
-            if not force:
+    started = time.perf_counter()
+    results = []
+    try:
+        for result in rebuild_lines(source, directory, force=force):
+            results.append(result)
+            if result.status == REFUSED:
                 click.echo(
-                    f"arxiv-digest: error: {target}: exists and differs; not overwritten"
-                    " (use --force)",
-                    err=True,
+                    f"arxiv-digest: error: {name}:{result.number}: {result.message}", err=True
                 )
-                problems += 1
-                continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, data)
-    sys.exit(EXIT_FINDINGS if problems else EXIT_CLEAN)
+    except WrongShape as error:
+        click.echo(f"arxiv-digest: error: {name}: {error}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    report = Report(
+        len(results), sum(r.size for r in results), tuple(results), time.perf_counter() - started
+    )
+    if not quiet:
+        click.echo(report.summary(), err=True)
+    sys.exit(EXIT_FINDINGS if report.refused else EXIT_CLEAN)
 
 
 # --------------------------------------------------------------------------- fix

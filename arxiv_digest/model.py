@@ -39,8 +39,27 @@ def _check_optional(name: str, value: str | None) -> None:
         )
 
 
+def _check_utf8(name: str, text: str, value: object) -> None:
+    """Refuse what cannot be written as UTF-8.
+
+    A lone surrogate (from ``surrogateescape``, or JSON's ``"\\ud800"``) would make every
+    writer fail later, far from its cause.
+    """
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        char = text[error.start]
+        raise ValueError(
+            f"{name} cannot hold the lone surrogate U+{ord(char):04X}: a digest is UTF-8,"
+            f" which cannot encode it: {value!r}"
+        ) from None
+
+
 def _check_line(name: str, terminal: str, line: str, value: object, wraps: bool) -> None:
     """Check that ``line``, the way the serializer writes the field, is what the grammar reads."""
+    _check_utf8(name, line, value)
     if terminal_pattern(terminal).fullmatch(line):
         return
     text = "".join(value) if isinstance(value, tuple) else value
@@ -110,10 +129,11 @@ def _validate_paper(paper: Paper) -> None:
     _check_type("Paper.title", paper.title, str)
     _check_line("Paper.title", "TITLE_LINE", f"### {paper.title}\n", paper.title, False)
     _check_type("Paper.entry_id", paper.entry_id, str)
+    _check_utf8("Paper.entry_id", paper.entry_id, paper.entry_id)
     if not terminal_pattern("ARXIV_ID_LINE").fullmatch(lines.arxiv_id_line(paper.entry_id)):
         raise ValueError(
-            "Paper.entry_id must be an arXiv entry URL with a version, like"
-            f" http://arxiv.org/abs/2303.06250v1: {paper.entry_id!r}"
+            "Paper.entry_id must be an arXiv entry URL with a version of at most 9 digits,"
+            f" like http://arxiv.org/abs/2303.06250v1: {paper.entry_id!r}"
         )
     _check_optional("Paper.doi", paper.doi)
     _check_line("Paper.doi", "DOI_LINE", lines.doi_line(paper.doi), paper.doi, True)
@@ -534,6 +554,7 @@ class BrokenBlock:
 
 def _validate_digest(digest: Digest) -> None:
     _check_type("Digest.category", digest.category, str)
+    _check_utf8("Digest.category", digest.category, digest.category)
     _check_type("Digest.date", digest.date, dt.date)
     if isinstance(digest.date, dt.datetime):
         raise TypeError(f"Digest.date must be a date, not a datetime: {digest.date!r}")

@@ -404,25 +404,36 @@ def normalize(
 def _error_at(
     text: str, pos: int, message: str, *, path: str | None, first_line: int = 1
 ) -> DigestSyntaxError:
-    from .diagnostics import at_offset  # only on errors: it imports the regex package
+    from .diagnostics import at_offset  # only on errors
 
     return at_offset(text, pos, message, path=path, first_line=first_line)
 
 
-def _fail(error: Exception, text: str, path: str | None, first_line: int) -> DigestSyntaxError:
+def _fail(
+    error: Exception, text: str, path: str | None, first_line: int, end_of_file: bool = True
+) -> DigestSyntaxError:
     from .diagnostics import from_lark
 
     if isinstance(error, _BadValue):
         return _error_at(text, error.pos, error.message, path=path, first_line=first_line)
     assert isinstance(error, UnexpectedInput)
-    return from_lark(error, text, path=path, first_line=first_line)
+    return from_lark(error, text, path=path, first_line=first_line, end_of_file=end_of_file)
 
 
-def _parse(text: str, start: str, path: str | None, first_line: int = 1) -> object:
+def _parse(
+    text: str, start: str, path: str | None, first_line: int = 1, end_of_file: bool = True
+) -> object:
+    """Parse ``text`` (from ``first_line`` of a file) from ``start``.
+
+    ``end_of_file`` is false for a block that the next title line follows.
+    """
     try:
         return lark_parser().parse(text, start=start)
     except (UnexpectedInput, _BadValue) as error:
-        raise _fail(error, text, path, first_line) from None
+        failure = _fail(error, text, path, first_line, end_of_file)
+    # Raised outside the except block, so that it does not hold Lark's exception (and with it
+    # the parser's state) as its __context__: a lenient parse keeps one error per broken block.
+    raise failure
 
 
 def _block_starts(text: str) -> list[int]:
@@ -444,20 +455,24 @@ def _lenient(text: str, path: str | None, newline: str) -> Digest:
     papers: list[Paper] = []
     broken: list[BrokenBlock] = []
     try:
-        header = _parse(text[:header_end], "header", path)
+        # As `digest`, not `header`: what may follow the header line is a title, as in a
+        # strict parse, and the messages say the same.
+        header = _parse(text[:header_end], "digest", path, end_of_file=header_end == len(text))
     except DigestSyntaxError as error:
         # Only what follows a good header line can be set aside as a broken block.
-        header = _parse(text[:first_line_end], "header", path)
-        broken.append(BrokenBlock(0, text[first_line_end:header_end], error))
-    label, date = cast("tuple[str, dt.date]", header)
+        header = _parse(text[:first_line_end], "digest", path)
+        broken.append(BrokenBlock(0, text[first_line_end:header_end], error.with_traceback(None)))
+    label, date, _ = cast("tuple[str, dt.date, tuple[Paper, ...]]", header)
     bounds = [*starts, len(text)]
     line = text.count("\n", 0, header_end) + 1
     for begin, end in zip(bounds, bounds[1:]):
         block = text[begin:end]
         try:
-            paper = _parse(block, "paper", path, line)
+            paper = _parse(block, "paper", path, line, end_of_file=end == len(text))
         except DigestSyntaxError as error:
-            broken.append(BrokenBlock(len(papers), block, error))
+            # Without its traceback, whose frames hold this function's locals: thousands of
+            # such cycles made every garbage collection slower (super-linear growth).
+            broken.append(BrokenBlock(len(papers), block, error.with_traceback(None)))
         else:
             assert isinstance(paper, Paper)
             papers.append(paper)
@@ -490,6 +505,8 @@ def parse_digest(
     """
     name = _path_of(source, path)
     text = source if isinstance(source, str) else read_text(source)
+    if isinstance(source, str):
+        _refuse_surrogates(text, name)
     text, newline = normalize(text, name)
     fast = _fast(text, "digest_blocks")
     if fast is not None:
@@ -498,16 +515,50 @@ def parse_digest(
     try:
         result = lark_parser().parse(text, start="digest")
     except (UnexpectedInput, _BadValue) as error:
+        if strict:
+            raise _path_hint(_fail(error, text, name, 1), source) from None
+        result = None
+    if result is None:
+        # Outside the except block, so that no error of a broken block chains to Lark's
+        # exception (and its parser state) as __context__.
         try:
-            if strict:
-                raise _fail(error, text, name, 1) from None
             return _lenient(text, name, newline)
         except DigestSyntaxError as failure:
-            if isinstance(source, str) and _looks_like_a_path(source):
-                failure.message += " (a str is the text itself: to read a file, pass a Path)"
-            raise
+            raise _path_hint(failure, source) from None
     label, date, papers = cast("tuple[str, dt.date, tuple[Paper, ...]]", result)
     return Digest(label, date, papers, newline)
+
+
+def _refuse_surrogates(text: str, path: str | None) -> None:
+    """A ``str`` may hold lone surrogates, which no file can: refuse them where they are.
+
+    Encoding is the fastest test (under 1% of a parse); in slices, so that a 200 MB text
+    does not need another 200 MB at once.
+    """
+    if text.isascii():
+        return
+    step = 1 << 18
+    for start in range(0, len(text), step):
+        try:
+            text[start : start + step].encode("utf-8")
+        except UnicodeEncodeError as problem:
+            at = start + problem.start
+            error = _error_at(
+                text,
+                at,
+                f"a lone surrogate U+{ord(text[at]):04X} cannot be written as UTF-8",
+                path=path,
+            )
+            # Shown as "?", one character for one: the message itself must be printable.
+            error.source_line = error.source_line.encode("utf-8", "replace").decode("utf-8")
+            raise error from None
+
+
+def _path_hint(failure: DigestSyntaxError, source: Source) -> DigestSyntaxError:
+    """Add a hint to an error about a ``str`` that names a file instead of holding a digest."""
+    if isinstance(source, str) and _looks_like_a_path(source):
+        failure.message += " (a str is the text itself: to read a file, pass a Path)"
+    return failure
 
 
 def _looks_like_a_path(text: str) -> bool:
@@ -528,6 +579,7 @@ def parse_paper(text: str, *, path: str | os.PathLike[str] | None = None) -> Pap
     'ReBound: An Open-Source 3D Bounding Box Annotation Tool for Active Learning'
     """
     name = None if path is None else os.fspath(path)
+    _refuse_surrogates(text, name)
     fast = _fast(text, "paper_blocks")
     if fast is not None and len(fast) == 1:
         return cast("Paper", fast[0])
@@ -550,22 +602,50 @@ def iter_papers(path: str | os.PathLike[str]) -> Iterator[Paper]:
     """
     name = os.fspath(path)
     with open(path, "rb") as file:
-        blocks = raw_blocks(file, CHUNK_BYTES)
+        blocks = _Peekable(raw_blocks(file, CHUNK_BYTES))
         _, head = next(blocks)
         if not head:  # the file starts with a title line: it is the header region, and wrong
             head = next(blocks, (1, b""))[1]
         first_end = head.find(b"\n")
-        newline = "\r\n" if first_end > 0 and head[first_end - 1] == 13 else "\n"
-        _parse_raw_block([head], 1, name, newline)
-        for chunk in _chunks(blocks):
-            papers = _fast_chunk(chunk, newline)
-            if papers is not None:
-                yield from papers
-                continue
-            for first_line, raw in chunk:  # the line-by-line rules find and word the error
-                paper = _parse_raw_block([raw], first_line, name, newline)
-                assert paper is not None
-                yield paper
+        # Decided by the first line; a file without any LF is left to normalize(), which
+        # tells a lone-CR file by its first CR, as parse_digest does.
+        newline = (
+            None if first_end < 0 else "\r\n" if head[first_end - 1 : first_end] == b"\r" else "\n"
+        )
+        _parse_raw_block([head], 1, name, newline, last=blocks.done())
+        yield from _papers_of(blocks, name, newline)
+
+
+class _Peekable(Iterator[tuple[int, bytes]]):
+    """An iterator of blocks that can tell whether another one follows."""
+
+    def __init__(self, blocks: Iterator[tuple[int, bytes]]) -> None:
+        self._blocks = blocks
+        self._next: tuple[int, bytes] | None = next(blocks, None)
+
+    def __next__(self) -> tuple[int, bytes]:
+        if self._next is None:
+            raise StopIteration
+        item, self._next = self._next, next(self._blocks, None)
+        return item
+
+    def done(self) -> bool:
+        """Whether no block follows."""
+        return self._next is None
+
+
+def _papers_of(blocks: _Peekable, name: str, newline: str | None) -> Iterator[Paper]:
+    """The papers of the blocks after the header region, a chunk at a time."""
+    for chunk in _chunks(blocks):
+        papers = None if newline is None else _fast_chunk(chunk, newline)
+        if papers is not None:
+            yield from papers
+            continue
+        for index, (first_line, raw) in enumerate(chunk):  # the line-by-line rules say why
+            last = index == len(chunk) - 1 and blocks.done()
+            paper = _parse_raw_block([raw], first_line, name, newline, last=last)
+            assert paper is not None
+            yield paper
 
 
 def _chunks(blocks: Iterator[tuple[int, bytes]]) -> Iterator[list[tuple[int, bytes]]]:
@@ -691,12 +771,13 @@ def stream_digest(path: str | os.PathLike[str]) -> tuple[Digest, Iterator[Paper]
     if newline is not None:
         file = open(name, "rb")  # noqa: SIM115 - the papers' iterator closes it
         try:
-            blocks = raw_blocks(file, CHUNK_BYTES)
+            blocks = _Peekable(raw_blocks(file, CHUNK_BYTES))
             _, head = next(blocks)
             if not head:  # the file starts with a title line: its first block is as wrong
                 head = next(blocks, (1, b""))[1]
             text = normalize(decode(head, name), name, 1, newline)[0]
-            label, date, _ = cast("tuple[str, dt.date, object]", _parse(text, "digest", name))
+            header = _parse(text, "digest", name, end_of_file=blocks.done())
+            label, date, _ = cast("tuple[str, dt.date, object]", header)
             if not head.startswith(b"### "):
                 papers = _papers(file, blocks, name, newline)
                 return trusted_digest(label, date, (), newline), papers
@@ -708,30 +789,20 @@ def stream_digest(path: str | os.PathLike[str]) -> tuple[Digest, Iterator[Paper]
     return attrs.evolve(digest, papers=()), iter(digest.papers)
 
 
-def _papers(
-    file: IO[bytes], blocks: Iterator[tuple[int, bytes]], name: str, newline: str
-) -> Iterator[Paper]:
+def _papers(file: IO[bytes], blocks: _Peekable, name: str, newline: str) -> Iterator[Paper]:
     with file:
-        for chunk in _chunks(blocks):
-            papers = _fast_chunk(chunk, newline)
-            if papers is not None:
-                yield from papers
-                continue
-            for first_line, raw in chunk:  # the line-by-line rules find and word the error
-                paper = _parse_raw_block([raw], first_line, name, newline)
-                assert paper is not None
-                yield paper
+        yield from _papers_of(blocks, name, newline)
 
 
 def _parse_raw_block(
-    block: list[bytes], first_line: int, path: str, newline: str | None
+    block: list[bytes], first_line: int, path: str, newline: str | None, *, last: bool
 ) -> Paper | None:
     """Parse one block of ``iter_papers``: the header region (``None``) or a paper."""
     text = decode(b"".join(block), path, first_line)
     text, _ = normalize(text, path, first_line, newline)
     if first_line == 1:
-        _parse(text, "header", path)
+        _parse(text, "digest", path, end_of_file=last)
         return None
-    paper = _parse(text, "paper", path, first_line)
+    paper = _parse(text, "paper", path, first_line, end_of_file=last)
     assert isinstance(paper, Paper)
     return paper

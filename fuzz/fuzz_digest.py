@@ -4,8 +4,9 @@ One command, bounded in time (see CONTRIBUTING.md):
 
     python fuzz/fuzz_digest.py --minutes 30
 
-seeds a working corpus from the small real digests in tests/corpus, runs libFuzzer for the
-given time, and leaves any crashing input in fuzz/crashes/. Copy a crash into
+seeds a working corpus from the small real digests in tests/corpus and from long-line recipes
+(harness.long_line: every field, fragments that once made error messages quadratic), runs
+libFuzzer for the given time, and leaves any crashing input in fuzz/crashes/. Copy a crash into
 tests/fuzz_regressions/ once it is fixed: the test suite replays every file there.
 """
 
@@ -22,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 with atheris.instrument_imports():
-    from harness import check_bytes
+    from harness import LONG_LINE, PLACES, check_bytes
 
     import arxiv_digest
     import arxiv_digest.checks
@@ -35,6 +36,11 @@ def seed(work: Path) -> None:
     for path in sorted(corpus.rglob("*.md")):
         if path.stat().st_size <= 20_000:
             shutil.copy(path, work / path.name)
+    fragments = [b"v1", b" on ", b"x", b"x)", b"2", b"\n  x", b"\r\n", b"a, ", b"**", b"\n"]
+    for place in range(len(PLACES)):
+        for number, fragment in enumerate(fragments):
+            recipe = bytes([LONG_LINE, place]) + (20_000).to_bytes(2, "big") + fragment
+            (work / f"long-{place:02}-{number:02}").write_bytes(recipe + b"y")
 
 
 def main() -> None:

@@ -244,14 +244,14 @@ def line_by_line(path: Path) -> Iterator[Paper]:
         block_line = 1
         for line_number, raw in enumerate(file, 1):
             if block and raw.startswith(b"### "):
-                paper = _parse_raw_block(block, block_line, name, newline)
+                paper = _parse_raw_block(block, block_line, name, newline, last=False)
                 if paper is not None:
                     yield paper
                 block, block_line = [], line_number
-            if newline is None:
+            if newline is None and raw.endswith(b"\n"):
                 newline = "\r\n" if raw.endswith(b"\r\n") else "\n"
             block.append(raw)
-        paper = _parse_raw_block(block, block_line, name, newline)
+        paper = _parse_raw_block(block, block_line, name, newline, last=True)
         if paper is not None:
             yield paper
 

@@ -243,7 +243,7 @@ def test_to_json_is_lossless_and_valid(tmp_path: Path, jobs: str) -> None:
     assert (first["arxiv_id"], first["version"], first["doi"]) == ("2303.06250", 1, None)
 
     rebuilt = tmp_path / "rebuilt"
-    code, _, err = run("from-json", str(out), "-o", str(rebuilt))
+    code, _, err = run("from-json", str(out), "-o", str(rebuilt), "--quiet")
     assert (code, err) == (0, "")
     for path in CORPUS_FILES:
         assert (rebuilt / path.relative_to(CORPUS)).read_bytes() == path.read_bytes()

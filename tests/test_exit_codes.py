@@ -115,13 +115,50 @@ def _not_digests_to_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> lis
     return codes
 
 
-@case("a malformed JSON line (`from-json`)")
+@case(
+    "a line that cannot be written (`from-json`): malformed JSON, a value the model rejects, a"
+    " path that leaves DIR or holds a NUL, a directory or a FIFO at the target"
+)
 def _malformed_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    good = run("to-json", str(REAL), "-q")[1].strip()
+    out = tmp_path / "out"
+    (out / "dir.md").mkdir(parents=True)
+    os.mkfifo(out / "fifo.md")
+    (out / "link").symlink_to(tmp_path, target_is_directory=True)
+    lines = [
+        "{not json",
+        good.replace('"Wesley Chen"', '"Wesley\\nChen"'),
+        good.replace('"path":"20230311.md"', '"path":"link/20230311.md"'),
+        good.replace('"path":"20230311.md"', '"path":"a\\u0000.md"'),
+        good.replace('"path":"20230311.md"', '"path":"dir.md"'),
+        good.replace('"path":"20230311.md"', '"path":"fifo.md"'),
+        good,
+    ]
     source = tmp_path / "in.jsonl"
-    source.write_text("{not json\n")
-    code, _, err = run("from-json", str(source), "-o", str(tmp_path / "out"))
-    assert err.startswith(f"arxiv-digest: error: {source}:1: ")
+    source.write_text("\n".join(lines) + "\n")
+    code, _, err = run("from-json", str(source), "-o", str(out))
+    problems = err.splitlines()[:-1]
+    assert [p.split(": ")[2] for p in problems] == [f"{source}:{n}" for n in range(1, 7)]
+    assert (out / "20230311.md").read_text() == TEXT  # the last line is still written
     return [code]
+
+
+@case("`from-json` given `to-json --flat` output, a `--format json` array or a Markdown digest")
+def _wrong_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    codes = []
+    for options in (["--flat"], ["--format", "json"]):
+        source = tmp_path / "in.json"
+        assert run("to-json", str(REAL), "-q", *options, "-o", str(source))[0] == 0
+        code, _, err = run("from-json", str(source), "-o", str(tmp_path / "out"))
+        assert err.count("\n") == 1
+        codes.append(code)
+    code, _, err = run("from-json", str(REAL), "-o", str(tmp_path / "out"))
+    assert err == (
+        f"arxiv-digest: error: {REAL}: this is a digest Markdown file; from-json reads the JSON"
+        " Lines that to-json writes\n"
+    )
+    assert not (tmp_path / "out").exists()
+    return [*codes, code]
 
 
 @case("an existing different file (`from-json` without `--force`)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 
 from arxiv_digest import DigestSyntaxError, iter_papers, parse_digest, serialize_digest
 from arxiv_digest.cli import main
+from arxiv_digest.strategies import digest_texts
 from tests.conftest import CORPUS, CORPUS_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,3 +225,437 @@ def test_pathological_lines_parse(tmp_path: Path) -> None:
     assert (caught.value.line, caught.value.column) == (4, 1)
     assert len(str(caught.value)) < 500
     assert os.fspath(tmp_path)
+
+
+# ------------------------------------------------------- issue 13: hostile input, round two
+
+FIRST_ID = "http://arxiv.org/abs/2303.06250v1"
+HEAD = TEXT[: TEXT.index("\n") + 1]
+BLOCK = TEXT[len(HEAD) : TEXT.index("\n### ", len(HEAD)) + 1]
+
+
+def error_of(text: str, **options: object) -> DigestSyntaxError:
+    with pytest.raises(DigestSyntaxError) as caught:
+        parse_digest(text, **options)  # type: ignore[arg-type]
+    return caught.value
+
+
+# Point 1: check counts lines once, whatever the number of carriage returns.
+def test_cr_findings_are_located_on_every_line() -> None:
+    from arxiv_digest.checks import check_text
+
+    text = (
+        HEAD
+        + BLOCK.replace("\n- **Summary**", "\r\n- **Summary**").replace(
+            "\n- **DOI**", "\r\n- **DOI**"
+        )
+        * 300
+    )
+    findings = [f for f in check_text(text, "20230311.md") if f.code == "AD206"]
+    lines = text.split("\n")
+    assert len(findings) == 600
+    for finding in findings:
+        assert lines[finding.line - 1][finding.column - 1 :] == "\r"
+
+
+# Point 2: the column of an error on a long line, in linear time, by the standard library.
+def _partial_reference(terminal: str, text: str) -> int:
+    """The longest prefix of ``text`` that the terminal's regex can still match (``regex``)."""
+    import regex
+
+    from arxiv_digest.grammar import terminal_pattern
+
+    pattern = regex.compile(terminal_pattern(terminal).pattern)
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if pattern.fullmatch(text[:middle], partial=True):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+_TERMINALS = [
+    "HEADER_LINE",
+    "TITLE_LINE",
+    "ARXIV_ID_LINE",
+    "DOI_LINE",
+    "CATEGORIES_LINE",
+    "LINKS_LINE",
+    "PUBLISHED_LINE",
+    "UPDATED_LINE",
+    "AUTHORS_LINE",
+    "COMMENT_LINE",
+    "JOURNAL_LINE",
+    "SUMMARY_LINE",
+    "BLOCK_END",
+]
+_PIECES = st.sampled_from(
+    [*"0123456789-:+. \n\rvx/)*#[]", "  ", "http://", "https://a/abs/", "\u2028", "\x85"]
+)
+
+
+@st.composite
+def _damaged_lines(draw: st.DrawFn) -> tuple[str, str]:
+    from arxiv_digest.strategies import _line
+
+    terminal = draw(st.sampled_from(_TERMINALS))
+    line = "\n\n\n" if terminal == "BLOCK_END" else draw(_line(terminal))
+    for _ in range(draw(st.integers(0, 4))):
+        at = draw(st.integers(0, len(line)))
+        piece = draw(_PIECES)
+        how = draw(st.sampled_from(["insert", "delete", "replace", "cut"]))
+        if how == "insert":
+            line = line[:at] + piece + line[at:]
+        elif how == "delete":
+            line = line[:at] + line[at + 1 :]
+        elif how == "replace":
+            line = line[:at] + piece + line[at + 1 :]
+        else:
+            line = line[:at]
+    return terminal, line + draw(st.sampled_from(["", "### x\n", "- **DOI**: None\n", "  y\n"]))
+
+
+@given(_damaged_lines())
+def test_error_columns_agree_with_partial_matching(case: tuple[str, str]) -> None:
+    from arxiv_digest.diagnostics import _viable_prefix
+
+    terminal, text = case
+    assert _viable_prefix(terminal, text, 0) == (_partial_reference(terminal, text), False)
+
+
+def test_diagnostics_work_without_the_regex_package() -> None:
+    import subprocess
+
+    code = (
+        "import sys\nsys.modules['regex'] = None  # import regex fails, as when not installed\n"
+        "from arxiv_digest import DigestSyntaxError, parse_digest\n"
+        "try:\n    parse_digest('# Arxiv Papers in x on 2023-13-01\\n')\n"
+        "except DigestSyntaxError as error:\n    print(error.location, error.message)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.startswith("<string>:1:34 invalid header value"), result.stderr
+
+
+LONG = 200_000  # characters: quadratic work here would take minutes, linear takes milliseconds
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "words"),
+    [
+        (
+            TEXT.replace(FIRST_ID + "\n", "http://arxiv.org/abs/" + "v1" * LONG + "x\n", 1),
+            3,
+            len("- **Arxiv ID**: http://arxiv.org/abs/") + 2 * LONG + 2,
+            "invalid Arxiv ID value",
+        ),
+        (
+            "# Arxiv Papers in " + " on " * LONG + "2023-13-01\n",
+            1,
+            len("# Arxiv Papers in ") + 4 * LONG + 11,
+            "invalid header value",
+        ),
+        (
+            TEXT.replace("v1)\n", "v1" + ")x" * LONG + "\n", 1),
+            6,
+            len("- **Links**: [PDF](http://arxiv.org/pdf/2303.06250v1") + 2 * LONG + 1,
+            "invalid Links value",
+        ),
+        (
+            TEXT.replace("2023-03-11 00:11:30+00:00", "2023-03-11 00:11:30" + "0" * LONG, 1),
+            7,
+            len("- **Published**: 2023-03-11 00:11:30") + 1,
+            "invalid Published value",
+        ),
+        (HEAD + "### " + "x" * LONG, 2, LONG + 5, "unexpected end of file in the title line"),
+        (
+            HEAD
+            + BLOCK[: BLOCK.index("- **Comment**")]
+            + "- **Comment**: x"
+            + "\n  x" * LONG
+            + "\n",
+            LONG + 11,
+            1,
+            "unexpected end of file: expected the Journal line",
+        ),
+        (HEAD + BLOCK[:-1] + "y" * LONG, 16, 1, "expected three empty lines"),
+    ],
+    ids=["arxiv-id", "header", "links", "published", "title-eof", "comment", "block-end"],
+)
+def test_long_bad_lines_are_located_exactly(text: str, line: int, column: int, words: str) -> None:
+    error = error_of(text)
+    assert (error.line, error.column) == (line, column)
+    assert words in error.message
+    assert len(str(error)) < 600
+
+
+def test_a_line_beyond_the_search_limit_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from arxiv_digest import diagnostics
+
+    monkeypatch.setattr(diagnostics, "SEARCH_LIMIT", 1000)
+    text = TEXT.replace(FIRST_ID + "\n", "http://arxiv.org/abs/" + "v1" * 5000 + "x\n", 1)
+    error = error_of(text)
+    assert (error.line, error.column) == (3, 17 + 1000)
+    assert error.message.startswith("invalid Arxiv ID value somewhere after column 1016: ")
+    assert "searched no further than 1,000 characters" in error.message
+
+
+# Point 3: a lenient parse keeps its errors bare, so that many of them stay linear.
+def test_broken_blocks_keep_no_traceback_nor_lark_state() -> None:
+    text = HEAD + BLOCK.replace("- **DOI**: None\n", "", 1) * 50
+    digest = parse_digest(text, strict=False)
+    assert len(digest.broken) == 50
+    for block in digest.broken:
+        assert block.error.__traceback__ is None
+        assert block.error.__context__ is None
+
+
+# Points 4-7, and issue 11's points 3 and 6 for from-json.
+def _digest_line(path: str, text: str = TEXT) -> str:
+    import orjson
+
+    from arxiv_digest.jsondata import digest_to_dict
+
+    return orjson.dumps(digest_to_dict(parse_digest(text), path)).decode()
+
+
+def test_from_json_stays_inside_its_folder_through_symbolic_links(tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    (out / "real").mkdir(parents=True)
+    elsewhere.mkdir()
+    (out / "link").symlink_to(elsewhere, target_is_directory=True)
+    (out / "2023").symlink_to("../elsewhere", target_is_directory=True)
+    (out / "inside").symlink_to("real", target_is_directory=True)
+    (out / "file.md").symlink_to(elsewhere / "f.md")
+    source = tmp_path / "in.jsonl"
+    paths = ["link/x.md", "2023/03/20230311.md", "inside/y.md", "file.md", "ok.md"]
+    source.write_text("".join(_digest_line(p) + "\n" for p in paths))
+    code, _, err = run("from-json", str(source), "-o", str(out))
+    assert code == 1
+    assert list(elsewhere.iterdir()) == []
+    lines = err.splitlines()
+    assert lines[0] == (
+        f"arxiv-digest: error: {source}:1: path 'link/x.md' leads outside the output directory"
+        " through a symbolic link"
+    )
+    assert lines[1].startswith(f"arxiv-digest: error: {source}:2: path '2023/03/20230311.md'")
+    assert lines[2].startswith(f"arxiv-digest: error: {source}:4: path 'file.md' leads outside")
+    assert (out / "real/y.md").read_text() == TEXT  # a link that stays inside is followed
+    assert (out / "ok.md").read_text() == TEXT
+    assert lines[3].startswith("Read 5 lines (") and lines[3].endswith(
+        "2 written, 0 unchanged, 3 refused."
+    )
+
+
+def test_from_json_checks_a_path_before_touching_the_disk(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(_digest_line("a/b\0c.md") + "\n" + _digest_line("a\\b.md") + "\n")
+    code, _, err = run("from-json", str(source), "-o", str(tmp_path / "out"))
+    assert code == 1
+    assert f"{source}:1: path 'a/b\\x00c.md' holds a NUL character" in err
+    assert f"{source}:2: path 'a\\\\b.md' must be relative" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_from_json_reports_a_bad_target_and_goes_on(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "dir.md").mkdir(parents=True)
+    (out / "file").write_text("x")
+    (out / "loop").symlink_to("loop")
+    os.mkfifo(out / "fifo.md")
+    source = tmp_path / "in.jsonl"
+    paths = ["dir.md", "file/x.md", "loop/x.md", "n" * 300 + ".md", "fifo.md", "good.md"]
+    source.write_text("".join(_digest_line(p) + "\n" for p in paths))
+    import signal
+
+    signal.alarm(30)  # a FIFO opened for reading would hang: fail instead
+    try:
+        code, _, err = run("from-json", str(source), "-o", str(out))
+    finally:
+        signal.alarm(0)
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[:5] == [
+        f"arxiv-digest: error: {source}:1: {out}/dir.md: is a directory, not a regular file;"
+        " not replaced",
+        f"arxiv-digest: error: {source}:2: {out}/file/x.md: Not a directory; not written",
+        f"arxiv-digest: error: {source}:3: {out}/loop/x.md: Too many levels of symbolic links;"
+        " not written",
+        f"arxiv-digest: error: {source}:4: {out}/{'n' * 300}.md: File name too long; not written",
+        f"arxiv-digest: error: {source}:5: {out}/fifo.md: is a FIFO, not a regular file;"
+        " not replaced",
+    ]
+    assert (out / "good.md").read_text() == TEXT
+    assert lines[5].endswith(": 1 written, 0 unchanged, 5 refused.")
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        (["--flat"], "this is flat per-paper output; from-json needs the per-digest lines that"),
+        (["--format", "json"], "this is a JSON array (to-json --format json); from-json needs"),
+    ],
+)
+def test_from_json_names_the_wrong_shape_once(
+    tmp_path: Path, options: list[str], words: str
+) -> None:
+    source = tmp_path / "in.json"
+    assert run("to-json", str(CORPUS / "cs.CV/2023"), *options, "-o", str(source))[0] == 0
+    code, out, err = run("from-json", str(source), "-o", str(tmp_path / "out"))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"arxiv-digest: error: {source}: {words}")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_from_json_summary_and_quiet(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    assert run("to-json", str(CORPUS / "cs.CV/2023"), "-o", str(source))[0] == 0
+    size = source.stat().st_size
+    code, _, err = run("from-json", str(source), "-o", str(tmp_path / "out"))
+    assert code == 0
+    assert err.startswith(f"Read 5 lines ({size / 1e6:.1f} MB) in ")
+    assert err.endswith(" s: 5 written, 0 unchanged, 0 refused.\n")
+    code, _, err = run("from-json", str(source), "-o", str(tmp_path / "out"), "--quiet")
+    assert (code, err) == (0, "")
+
+
+def test_from_json_from_python(tmp_path: Path) -> None:
+    from arxiv_digest.fromjson import rebuild
+
+    lines = [_digest_line("a/20230311.md").encode(), b"", b"{bad", _digest_line("../x.md").encode()]
+    report = rebuild(lines, tmp_path)
+    assert [(r.number, r.status) for r in report.results] == [
+        (1, "written"),
+        (3, "refused"),
+        (4, "refused"),
+    ]
+    assert report.refused[1].message.startswith("path '../x.md' must be relative")
+    assert (tmp_path / "a/20230311.md").read_text() == TEXT
+    assert [r.status for r in rebuild(lines[:1], tmp_path).results] == ["unchanged"]
+
+
+# Point 8: the version has at most nine digits, on every route.
+def test_versions_of_up_to_nine_digits_go_everywhere(tmp_path: Path) -> None:
+    text = TEXT.replace(FIRST_ID + "\n", FIRST_ID[:-1] + "999999999\n", 1)
+    path = write(tmp_path, text.encode())
+    assert parse_digest(path).papers[0].version == 999_999_999
+    code, out, _ = run("check", str(path), "--ignore", "AD203")
+    assert (code, out) == (0, "Checked 1 file: no problems found.\n")
+    assert run("to-json", str(path), "-o", str(tmp_path / "o.jsonl"))[0] == 0
+    assert '"version":999999999' in (tmp_path / "o.jsonl").read_text()
+    assert run("from-json", str(tmp_path / "o.jsonl"), "-o", str(tmp_path / "back"))[0] == 0
+    assert (tmp_path / "back" / path.name).read_text() == text
+
+
+@pytest.mark.parametrize("digits", [10, 20, 5000])
+def test_longer_versions_are_refused_on_every_route(tmp_path: Path, digits: int) -> None:
+    import attrs
+
+    text = TEXT.replace(FIRST_ID + "\n", FIRST_ID[:-1] + "1" * digits + "\n", 1)
+    error = error_of(text)
+    assert (error.line, error.column) == (3, len(FIRST_ID) + 16 + digits)
+    assert error.message.endswith("(a version has at most 9 digits)")
+    path = write(tmp_path, text.encode())
+    code, out, _ = run("check", str(path))
+    assert code == 1
+    assert f"{path}:3:{error.column}: AD001 invalid Arxiv ID value" in out
+    assert run("to-json", str(path), "-o", str(tmp_path / "o.jsonl"))[0] == 1
+    paper = parse_digest(TEXT).papers[0]
+    with pytest.raises(ValueError, match=r"Paper\.entry_id must be an arXiv entry URL"):
+        attrs.evolve(paper, entry_id=FIRST_ID[:-1] + "1" * digits)
+
+
+# Point 9: what parses goes to JSON and back byte for byte.
+def _through_json(text: str) -> str:
+    import orjson
+
+    from arxiv_digest.jsondata import digest_from_dict, digest_to_dict
+
+    line = orjson.dumps(digest_to_dict(parse_digest(text), "a.md"))
+    return serialize_digest(digest_from_dict(orjson.loads(line))[1])
+
+
+@given(digest_texts())
+def test_every_text_that_parses_goes_through_json(text: str) -> None:
+    try:
+        parse_digest(text)
+    except DigestSyntaxError:
+        return
+    assert _through_json(text) == text
+
+
+def test_empty_bold_category_goes_through_json(tmp_path: Path) -> None:
+    text = TEXT.replace("- **Categories**: **cs.CV**\n", "- **Categories**: ****\n", 1)
+    assert _through_json(text) == text
+    path = write(tmp_path, text.encode())
+    assert run("to-json", str(path), "-o", str(tmp_path / "o.jsonl"))[0] == 0
+    assert run("from-json", str(tmp_path / "o.jsonl"), "-o", str(tmp_path / "back"))[0] == 0
+    assert (tmp_path / "back" / path.name).read_text() == text
+
+
+# Point 10: nothing that UTF-8 cannot encode gets into the model.
+@pytest.mark.parametrize("field", ["title", "summary", "comment", "entry_id", "authors"])
+def test_the_model_refuses_lone_surrogates(field: str) -> None:
+    import attrs
+
+    paper = parse_digest(TEXT).papers[0]
+    value = ("A\udc80",) if field == "authors" else getattr(paper, field) + "\ud800"
+    changes: dict[str, Any] = {field: value}
+    with pytest.raises(ValueError, match=f"Paper.{field} cannot hold the lone surrogate U\\+D"):
+        attrs.evolve(paper, **changes)
+
+
+def test_a_str_with_a_lone_surrogate_does_not_parse() -> None:
+    error = error_of(TEXT.replace("ReBound", "Re\udc80Bound", 1))
+    assert (error.line, error.column) == (2, 7)
+    assert error.message == "a lone surrogate U+DC80 cannot be written as UTF-8"
+    str(error).encode("utf-8")  # the message itself can be printed
+
+
+# Points 11-13: the messages, the same in every mode.
+def _every_mode(tmp_path: Path, text: str) -> list[str]:
+    from arxiv_digest.checks import check_text
+
+    path = write(tmp_path, text.encode())
+    messages = [error_of(text).message]
+    try:
+        messages += [b.error.message for b in parse_digest(text, strict=False).broken]
+    except DigestSyntaxError as error:
+        messages.append(error.message)
+    messages += [f.message for f in check_text(text, "20230311.md") if f.code == "AD001"]
+    with pytest.raises(DigestSyntaxError) as caught:
+        list(iter_papers(path))
+    return [*messages, caught.value.message]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            TEXT.replace("\n### ", "\n## ", 1),
+            (2, 3),
+            "expected a title line `### <title>` or the end of the file",
+        ),
+        (
+            TEXT.replace("\n\n\n\n### ", "\n\n\n### ", 1),
+            (16, 1),
+            "expected three empty lines after the summary, then the next title or the end",
+        ),
+        (
+            TEXT.replace("\n### ", "\n### T\n### ", 1),
+            (3, 1),
+            "expected the Arxiv ID line, found the title line",
+        ),
+        (TEXT.replace("\n", "\r"), (1, 38), "the file ends its lines with a lone CR"),
+    ],
+    ids=["mangled-first-title", "block-lacks-an-empty-line", "block-cut-short", "lone-cr"],
+)
+def test_messages_agree_in_every_mode(
+    tmp_path: Path, text: str, where: tuple[int, int], message: str
+) -> None:
+    messages = _every_mode(tmp_path, text)
+    assert all(m.startswith(message) for m in messages), messages
+    assert all("``" not in m and "unexpected end of file" not in m for m in messages)
+    assert (error_of(text).line, error_of(text).column) == where
