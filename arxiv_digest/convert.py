@@ -332,11 +332,20 @@ def map_in_order(
     context = None
     if start_method in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context(start_method)
+    from .files import signals_held
+
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     pending: deque[Future[T]] = deque()
     try:
         for batch in work:
-            pending.append(executor.submit(function, batch))
+            if len(pending) < workers:
+                # The first submissions start the worker processes (and a forkserver): a
+                # signal in the middle left it reading a truncated message, and printing a
+                # traceback. Held back until they are started, it stops the run cleanly.
+                with signals_held():
+                    pending.append(executor.submit(function, batch))
+            else:
+                pending.append(executor.submit(function, batch))
             if len(pending) >= workers * 2:
                 yield pending.popleft().result()
         while pending:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -324,3 +326,15 @@ def test_line_endings_are_told_across_reads(tmp_path: Path) -> None:
     assert uniform_newline(str(lf)) == "\n"  # the first line decides: the CRs are AD206
     assert list(check_stream(lf)) == check_file(lf)
     assert "AD206" in {f.code for f in check_file(lf)}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_check_with_jobs_interrupted_by_a_signal(signum: int) -> None:
+    from tests.test_files import interrupt
+
+    files = [str(p) for p in CORPUS_FILES] * 40
+    started = time.monotonic()
+    err = interrupt(  # exit 130 or 143, checked by interrupt()
+        ["check", "--jobs", "2", *files], lambda: time.monotonic() > started + 0.4, signum
+    )
+    assert b"Traceback" not in err
