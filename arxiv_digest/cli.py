@@ -1,4 +1,7 @@
-"""The ``arxiv-digest`` command: ``check``, ``fix``, ``to-json``, ``to-parquet``, ``from-json``.
+"""The ``arxiv-digest`` command: it parses arguments and prints; each command's work is a module.
+
+``check`` (checks), ``fix`` (fix), ``to-json`` (convert), ``to-parquet`` (parquet),
+``from-json`` (fromjson) and ``collect`` (collect).
 
 Only click and the parser are imported at start; JSON, Parquet, progress bars and process
 pools are imported by the subcommands that use them, so that ``arxiv-digest check`` starts
@@ -83,11 +86,13 @@ Examples:
   arxiv-digest to-json cs.CV --flat -o papers.jsonl
   arxiv-digest to-parquet cs.CV -o papers.parquet
   arxiv-digest from-json cs.CV.jsonl -o rebuilt/
+  arxiv-digest fix cs.CV --diff
+  arxiv-digest collect cs.CV --from 2023-03-11 --to 2023-03-12 -o archive/
 """,
 )
 @click.version_option(__version__, "-V", "--version", prog_name="arxiv-digest")
 def main() -> None:
-    """Check daily arXiv digest Markdown files; convert archives to JSON and back, or Parquet."""
+    """Check, fix, convert and collect daily arXiv digest Markdown files."""
 
 
 # --------------------------------------------------------------------------- check
