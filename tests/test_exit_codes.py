@@ -304,6 +304,16 @@ def _interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
                 assert error.errno == errno.ENXIO
                 assert process.poll() is None and time.monotonic() < deadline
                 time.sleep(0.01)
+        # Signal once it waits in read(): a signal that lands between open() and read() is
+        # handled before the read starts, which then waits for ever (a race of the test's
+        # making: a person's Ctrl-C comes while the command waits).
+        # Linux names the wait in /proc (pipe_read, anon_pipe_read); elsewhere, wait a little.
+        wchan, waited = Path(f"/proc/{process.pid}/wchan"), time.monotonic() + 2
+        while time.monotonic() < waited and not (
+            wchan.exists() and wchan.read_text().endswith("pipe_read")
+        ):
+            assert process.poll() is None
+            time.sleep(0.01)
         process.send_signal(signum)
         _, err = process.communicate(timeout=60)
         os.close(writer)
