@@ -240,6 +240,22 @@ def convert_batch(
             end_item()
         return count
 
+    def emit_whole(digest: Digest, relative: str) -> int:
+        """Write a file parsed whole: its items encoded first, then one write (the common case)."""
+        nonlocal items
+        if flat:
+            fields = flat_head(digest, relative)
+            encoded = [orjson.dumps({**fields, **paper_to_dict(p)}) for p in digest.papers]
+        else:
+            encoded = [orjson.dumps(digest_to_dict(digest, relative))]
+        if encoded:
+            if array:
+                write((b",\n" if items or not first else b"") + b",\n".join(encoded))
+            else:
+                write(b"\n".join(encoded) + b"\n")
+            items += len(encoded)
+        return len(digest.papers)
+
     try:
         for path, relative in batch:
             file_papers: Iterable[Paper]
@@ -256,7 +272,7 @@ def convert_batch(
                 unreadable += isinstance(error, OSError)
                 continue
             if not streamed:  # parsed whole: nothing can fail any more
-                papers += emit(head, file_papers, relative)
+                papers += emit_whole(head, relative)
                 size += read
                 continue
             # Read as it is written: its JSON goes to a temporary file first, and into the
