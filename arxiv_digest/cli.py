@@ -131,18 +131,31 @@ def _finding_line(finding: Finding, output_format: str) -> str:
     return finding.text()
 
 
+def _rule_options(text_format: str) -> Callable[[F], F]:
+    """``--format``, ``--select`` and ``--ignore``, as check and fix both take them."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--ignore", multiple=True, metavar="CODES", help="Not these codes (or prefixes)."
+        )(command)
+        command = click.option(
+            "--select", multiple=True, metavar="CODES", help="Only these codes (or prefixes)."
+        )(command)
+        return click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["text", "json", "github"]),
+            default="text",
+            show_default=True,
+            help=f"{text_format}; json: one document; github: Actions annotations.",
+        )(command)
+
+    return decorate
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text: path:line:col: CODE message; json: one document; github: Actions annotations.",
-)
-@click.option("--select", multiple=True, metavar="CODES", help="Only these codes (or prefixes).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Not these codes (or prefixes).")
+@_rule_options("text: path:line:col: CODE message")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
 )
@@ -554,16 +567,7 @@ def _fix_line(path: str, fix: Fix, output_format: str) -> str:
 @click.option(
     "--unsafe-fixes", is_flag=True, help="Also drop older versions of a paper listed twice."
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help="text: path:line: CODE fixed: ...; json: one document; github: Actions annotations.",
-)
-@click.option("--select", multiple=True, metavar="CODES", help="Only these codes (or prefixes).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Not these codes (or prefixes).")
+@_rule_options("text: path:line: CODE fixed: ...")
 @_bug_guard
 def fix(
     paths: tuple[Path, ...],
