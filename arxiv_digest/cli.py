@@ -317,60 +317,25 @@ def to_json(
       arxiv-digest to-json cs.CV --flat --jobs 2 -o papers.jsonl
       arxiv-digest to-json cs.CV/2023 --format json | jq '.[0].papers[0].title'
     """
-    import time
-
-    from .convert import convert_in_order, relative_path
-    from .files import atomic_output, find_digests, signals_held
+    from .convert import convert_in_order
+    from .files import atomic_output, signals_held
 
     with signals_held():  # load it before any output exists: it crashes if interrupted loading
         import orjson  # noqa: F401
 
-    found = find_digests(paths)
-    for problem in found.errors:
-        click.echo(f"arxiv-digest: error: {problem}", err=True)
-    if found.errors:  # before any output exists: a wrong path must not replace OUT
-        if not quiet:
-            target = "nothing written" if output == "-" else f"{output} not written"
-            click.echo(f"Nothing converted ({target}).", err=True)
-        sys.exit(EXIT_ERROR)
-    work = [(str(path), relative_path(path, root)) for path, root in found.files]
-    show = (sys.stderr.isatty() and not quiet) if progress is None else progress
-    started = time.perf_counter()
-    failed = papers = size = unreadable = 0
+    work = _work(paths, "nothing written" if output == "-" else f"{output} not written", quiet)
+    tally = _Tally(len(work), (sys.stderr.isatty() and not quiet) if progress is None else progress)
 
     def run(file: IO[bytes]) -> None:
-        nonlocal failed, papers, size, unreadable
-        bar = None
-        if show:
-            from tqdm import tqdm
-
-            bar = tqdm(total=len(work), unit="file", file=sys.stderr, dynamic_ncols=True)
         array = shape == "json"
         file.write(b"[\n" if array else b"")
-        try:
-            workers = jobs or _cores()
-            written = 0
-            for batch in convert_in_order(work, flat, array, workers, file):
-                for error in batch.errors:
-                    message = f"arxiv-digest: error: {error}"
-                    if bar is not None:
-                        bar.write(message, file=sys.stderr)
-                    else:
-                        click.echo(message, err=True)
+        written = 0
+        with tally:
+            for batch in convert_in_order(work, flat, array, jobs or _cores(), file):
+                tally.add(batch)
                 written += batch.items
-                failed += len(batch.errors)
-                unreadable += batch.unreadable
-                papers += batch.papers
-                size += batch.size
-                if bar is not None:
-                    rate = size / 1e6 / max(time.perf_counter() - started, 1e-9)
-                    bar.set_postfix_str(f"{papers} papers, {rate:.1f} MB/s", refresh=False)
-                    bar.update(batch.files)
-            if array:
-                file.write(b"\n]\n" if written else b"]\n")
-        finally:
-            if bar is not None:
-                bar.close()
+        if array:
+            file.write(b"\n]\n" if written else b"]\n")
 
     if output == "-":
         run(sys.stdout.buffer)
@@ -379,17 +344,17 @@ def to_json(
         with atomic_output(output) as file:
             run(file)
     if not quiet:
-        converted = len(work) - failed
-        files = _plural(converted, "file") if not failed else f"{converted} of {len(work)} files"
-        left_out = f"; {failed} left out (see above)" if failed else ""
+        converted = len(work) - tally.failed
+        files = (
+            _plural(converted, "file") if not tally.failed else f"{converted} of {len(work)} files"
+        )
+        left_out = f"; {tally.failed} left out (see above)" if tally.failed else ""
         click.echo(
-            f"Converted {files} ({_plural(papers, 'paper')}, {size / 1e6:.1f} MB)"
-            f" in {time.perf_counter() - started:.2f} s{left_out}.",
+            f"Converted {files} ({_plural(tally.papers, 'paper')}, {tally.size / 1e6:.1f} MB)"
+            f" in {tally.seconds():.2f} s{left_out}.",
             err=True,
         )
-    if unreadable:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+    sys.exit(tally.exit_status())
 
 
 # --------------------------------------------------------------------------- to-parquet
@@ -424,10 +389,7 @@ def to_parquet(
       arxiv-digest to-parquet cs.CV -o papers.parquet
       arxiv-digest to-parquet cs.CV/2023 cs.CV/2024 --jobs 2 -o recent.parquet
     """
-    import time
-
-    from .convert import relative_path
-    from .files import atomic_output, find_digests
+    from .files import atomic_output
     from .parquet import MissingExtra, import_pyarrow, parquet_in_order
 
     try:
@@ -435,55 +397,89 @@ def to_parquet(
     except MissingExtra as error:
         click.echo(f"arxiv-digest: error: {error}", err=True)
         sys.exit(EXIT_ERROR)
+    work = _work(paths, f"{output} not written", quiet)
+    tally = _Tally(len(work), (sys.stderr.isatty() and not quiet) if progress is None else progress)
+    with atomic_output(output) as file, tally:
+        for part in parquet_in_order(work, jobs or _cores(), file):
+            tally.add(part)
+    if not quiet:
+        converted = len(work) - tally.failed
+        files = "file" if converted == 1 else "files"
+        left_out = f" ({tally.failed} left out with errors)" if tally.failed else ""
+        click.echo(
+            f"Wrote {tally.papers} papers from {converted} {files}{left_out},"
+            f" {tally.size / 1e6:.1f} MB, to {output} in {tally.seconds():.1f} s.",
+            err=True,
+        )
+    sys.exit(tally.exit_status())
+
+
+def _work(paths: tuple[Path, ...], nothing: str, quiet: bool) -> list[tuple[str, str]]:
+    """The ``(path, relative path)`` pairs to convert, or exit 2 before any output exists.
+
+    A path that is missing or holds no digest must not replace the output.
+    """
+    from .convert import relative_path
+    from .files import find_digests
+
     found = find_digests(paths)
     for problem in found.errors:
         click.echo(f"arxiv-digest: error: {problem}", err=True)
-    if found.errors:  # before any output exists: a wrong path must not replace FILE
+    if found.errors:
         if not quiet:
-            click.echo(f"Nothing converted ({output} not written).", err=True)
+            click.echo(f"Nothing converted ({nothing}).", err=True)
         sys.exit(EXIT_ERROR)
-    work = [(str(path), relative_path(path, root)) for path, root in found.files]
-    show = (sys.stderr.isatty() and not quiet) if progress is None else progress
-    started = time.perf_counter()
-    failed = papers = size = unreadable = 0
-    with atomic_output(output) as file:
-        bar = None
+    return [(str(path), relative_path(path, root)) for path, root in found.files]
+
+
+class _Tally:
+    """What a converting command has done so far: counts, errors printed, a progress bar."""
+
+    def __init__(self, total: int, show: bool) -> None:
+        import time
+
+        self.clock = time.perf_counter
+        self.started = self.clock()
+        self.failed = self.papers = self.size = self.unreadable = 0
+        self.bar: Any = None
         if show:
             from tqdm import tqdm
 
-            bar = tqdm(total=len(work), unit="file", file=sys.stderr, dynamic_ncols=True)
-        try:
-            for part in parquet_in_order(work, jobs or _cores(), file):
-                for problem in part.errors:
-                    message = f"arxiv-digest: error: {problem}"
-                    if bar is not None:
-                        bar.write(message, file=sys.stderr)
-                    else:
-                        click.echo(message, err=True)
-                failed += len(part.errors)
-                unreadable += part.unreadable
-                papers += part.papers
-                size += part.size
-                if bar is not None:
-                    rate = size / 1e6 / max(time.perf_counter() - started, 1e-9)
-                    bar.set_postfix_str(f"{papers} papers, {rate:.1f} MB/s", refresh=False)
-                    bar.update(part.files)
-        finally:
-            if bar is not None:
-                bar.close()
-    if not quiet:
-        seconds = time.perf_counter() - started
-        converted = len(work) - failed
-        files = "file" if converted == 1 else "files"
-        left_out = f" ({failed} left out with errors)" if failed else ""
-        click.echo(
-            f"Wrote {papers} papers from {converted} {files}{left_out}, {size / 1e6:.1f} MB,"
-            f" to {output} in {seconds:.1f} s.",
-            err=True,
-        )
-    if unreadable:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+            self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
+
+    def __enter__(self) -> _Tally:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def add(self, done: Any) -> None:
+        """Count a batch (``convert.Batch`` or ``parquet.Part``) and print its errors."""
+        for problem in done.errors:
+            message = f"arxiv-digest: error: {problem}"
+            if self.bar is not None:
+                self.bar.write(message, file=sys.stderr)
+            else:
+                click.echo(message, err=True)
+        self.failed += len(done.errors)
+        self.unreadable += done.unreadable
+        self.papers += done.papers
+        self.size += done.size
+        if self.bar is not None:
+            rate = self.size / 1e6 / max(self.seconds(), 1e-9)
+            self.bar.set_postfix_str(f"{self.papers} papers, {rate:.1f} MB/s", refresh=False)
+            self.bar.update(done.files)
+
+    def seconds(self) -> float:
+        """Seconds since the command started converting."""
+        return self.clock() - self.started
+
+    def exit_status(self) -> int:
+        """2 if a file could not be read, 1 if one was left out, else 0."""
+        if self.unreadable:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if self.failed else EXIT_CLEAN
 
 
 def _cores() -> int:
