@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import arxiv_digest.checks
 import arxiv_digest.parser
 from arxiv_digest import DigestSyntaxError, Paper
 from arxiv_digest.checks import FileCheck, check_file, check_files, check_stream
 from arxiv_digest.parser import raw_blocks
+from arxiv_digest.strategies import papers
 from tests.conftest import CORPUS, CORPUS_FILES
 
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
@@ -338,3 +343,77 @@ def test_check_with_jobs_interrupted_by_a_signal(signum: int) -> None:
         ["check", "--jobs", "2", *files], lambda: time.monotonic() > started + 0.4, signum
     )
     assert b"Traceback" not in err
+
+
+# Entries and PDF links at the edges of AD203 and AD204: a month 13, version 0, an archive
+# holding "v", an https entry, a second "v", a ".pdf" suffix, no version, another version.
+_ENTRIES = st.sampled_from(
+    [
+        "http://arxiv.org/abs/2303.06250v1",
+        "http://arxiv.org/abs/2313.06250v1",
+        "http://arxiv.org/abs/2303.06250v0",
+        "http://arxiv.org/abs/2303.0625v12",
+        "http://arxiv.org/abs/solv-int/9901001v2",
+        "http://arxiv.org/abs/math.AG/0101001v1",
+        "https://arxiv.org/abs/2303.06250v1",
+        "http://arxiv.org/abs/2303.06250v1v2",
+        "http://arxiv.org/abs/cs/0407047",
+    ]
+)
+
+
+@st.composite
+def _edge_papers(draw: st.DrawFn) -> Paper:
+    paper = draw(papers())
+    if draw(st.booleans()):
+        entry = draw(_ENTRIES)
+        ident = entry.split("/abs/", 1)[1]
+        pdf = draw(
+            st.sampled_from(
+                [
+                    None,
+                    f"http://arxiv.org/pdf/{ident}",
+                    f"https://arxiv.org/pdf/{ident}",
+                    f"http://arxiv.org/pdf/{ident}.pdf",
+                    f"http://arxiv.org/pdf/{ident.rsplit('v', 1)[0]}",
+                    f"http://arxiv.org/pdf/{ident}1",
+                    f"ftp://arxiv.org/pdf/{ident}",
+                    "http://arxiv.org/pdf/",
+                ]
+            )
+        )
+        try:
+            paper = attrs.evolve(paper, entry_id=entry, pdf_url=pdf)
+        except ValueError:  # a value the grammar refuses: no paper can hold it
+            assume(False)
+    return paper
+
+
+@given(st.lists(_edge_papers(), min_size=1, max_size=6), st.data())
+def test_the_quick_test_of_a_paper_finds_what_the_rules_find(
+    drawn: list[Paper], data: st.DataObject
+) -> None:
+    """``_PaperRules.findings`` says "nothing" quickly only where the rules find nothing."""
+    # Repeats and the header's day as the first paper's UTC date (or another day).
+    papers_ = drawn + data.draw(st.lists(st.sampled_from(drawn), max_size=2))
+    first = papers_[0].published
+    day = data.draw(st.sampled_from([first.date(), dt.date(2023, 3, 11)]))
+    if first.utcoffset() is not None and first.year not in (1, 9999):
+        day = data.draw(st.sampled_from([day, first.astimezone(dt.timezone.utc).date()]))
+    if data.draw(st.booleans()):  # all on the day, with a primary: only the order can differ
+        times = data.draw(st.lists(st.times(), min_size=len(papers_), max_size=len(papers_)))
+        papers_ = [
+            attrs.evolve(
+                paper,
+                published=(when := dt.datetime.combine(day, time, dt.timezone.utc)),
+                updated=when,
+                categories=("cs.CV",),
+                primary_category="cs.CV",
+                unbolded=(),
+            )
+            for paper, time in zip(papers_, times)
+        ]
+    quick = arxiv_digest.checks._PaperRules("x.md", day)
+    rules = arxiv_digest.checks._PaperRules("x.md", day)
+    for line, paper in enumerate(papers_, start=2):
+        assert list(quick.findings(line, paper)) == list(rules._findings(line, paper))
