@@ -16,7 +16,6 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -154,14 +153,14 @@ def _rule_options(text_format: str) -> Callable[[F], F]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @_rule_options("text: path:line:col: CODE message")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
 )
 @_bug_guard
 def check(
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     output_format: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
@@ -194,7 +193,7 @@ def check(
     errors = list(found.errors)
     findings: list[Finding] = []  # kept for --format json; the others print as they come
     failing_files = checked = found_count = 0
-    for result in check_files([str(path) for path, _root in found.files], jobs or _cores()):
+    for result in check_files([path for path, _root in found.files], jobs or _cores()):
         if result.error is not None:
             errors.append(f"{result.path}: cannot read: {result.error.strerror or result.error}")
             continue
@@ -263,7 +262,7 @@ def _check_summary(checked: int, skipped: int, found: int, failing: int, errors:
 
 
 @main.command("to-json")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("-o", "--output", default="-", metavar="OUT", help="Output file; - is stdout.")
 @click.option(
     "--flat",
@@ -291,7 +290,7 @@ def _check_summary(checked: int, skipped: int, found: int, failing: int, errors:
 )
 @_bug_guard
 def to_json(
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     output: str,
     flat: bool,
     shape: str,
@@ -361,7 +360,7 @@ def to_json(
 
 
 @main.command("to-parquet")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("-o", "--output", required=True, metavar="FILE", help="The Parquet file to write.")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
@@ -374,7 +373,7 @@ def to_json(
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
 @_bug_guard
 def to_parquet(
-    paths: tuple[Path, ...], output: str, jobs: int | None, progress: bool | None, quiet: bool
+    paths: tuple[str, ...], output: str, jobs: int | None, progress: bool | None, quiet: bool
 ) -> None:
     """Convert digests to one Parquet file: a paper a row, typed columns (needs pyarrow).
 
@@ -414,7 +413,7 @@ def to_parquet(
     sys.exit(tally.exit_status())
 
 
-def _work(paths: tuple[Path, ...], nothing: str, quiet: bool) -> list[tuple[str, str]]:
+def _work(paths: tuple[str, ...], nothing: str, quiet: bool) -> list[tuple[str, str]]:
     """The ``(path, relative path)`` pairs to convert, or exit 2 before any output exists.
 
     A path that is missing or holds no digest must not replace the output.
@@ -429,7 +428,7 @@ def _work(paths: tuple[Path, ...], nothing: str, quiet: bool) -> list[tuple[str,
         if not quiet:
             click.echo(f"Nothing converted ({nothing}).", err=True)
         sys.exit(EXIT_ERROR)
-    return [(str(path), relative_path(path, root)) for path, root in found.files]
+    return [(path, relative_path(path, root)) for path, root in found.files]
 
 
 class _Tally:
@@ -499,13 +498,13 @@ def _cores() -> int:
     "--output",
     "directory",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=str),
     help="Directory to rebuild the files in.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
 @_bug_guard
-def from_json(source: IO[bytes], directory: Path, force: bool, quiet: bool) -> None:
+def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> None:
     """Rebuild digest Markdown files from to-json's default JSON Lines (SOURCE; - is stdin).
 
     Each file is written atomically. An existing file with the same content is left alone; a
@@ -558,7 +557,7 @@ def _fix_line(path: str, fix: Fix, output_format: str) -> str:
 
 
 @main.command("fix")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the fixes.")
 @click.option(
     "--unsafe-fixes", is_flag=True, help="Also drop older versions of a paper listed twice."
@@ -566,7 +565,7 @@ def _fix_line(path: str, fix: Fix, output_format: str) -> str:
 @_rule_options("text: path:line: CODE fixed: ...")
 @_bug_guard
 def fix(
-    paths: tuple[Path, ...],
+    paths: tuple[str, ...],
     diff: bool,
     unsafe_fixes: bool,
     output_format: str,
@@ -608,7 +607,7 @@ def fix(
                 fix_file(path, unsafe=unsafe_fixes, select=selected, ignore=ignored, write=not diff)
             )
         except DigestSyntaxError as error:  # not UTF-8, UTF-16, JSON: AD001 left, as in check
-            undecodable.append(Finding(str(path), error.line, error.column, "AD001", error.message))
+            undecodable.append(Finding(path, error.line, error.column, "AD001", error.message))
         except OSError as error:  # unreadable, or the new file cannot be written
             errors.append(f"{path}: cannot fix: {error.strerror or error}")
     fixes = sum(len(d.result.fixes) for d in done)
@@ -694,7 +693,7 @@ def _date(value: str, option: str) -> dt.date:
     "--output",
     "archive",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False, path_type=str),
     help="The archive: days go to ARCHIVE/CATEGORY/YYYY/MM/YYYYMMDD.md.",
 )
 @click.option(
@@ -721,7 +720,7 @@ def collect(
     category: str,
     start: str,
     end: str,
-    archive: Path,
+    archive: str,
     api_url: str | None,
     delay: float,
     progress: bool | None,

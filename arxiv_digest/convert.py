@@ -108,16 +108,16 @@ def _send(source: IO[bytes], file: IO[bytes]) -> int:
     return offset
 
 
-def relative_path(path: Path, root: Path) -> str:
+def relative_path(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str:
     """``path`` relative to the ``root`` it was found under, with ``/`` separators.
 
-    >>> relative_path(Path("archive/2023/03/20230311.md"), Path("archive"))
+    >>> relative_path("archive/2023/03/20230311.md", "archive")
     '2023/03/20230311.md'
     """
     try:
-        return path.relative_to(root).as_posix()
+        return Path(path).relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        return Path(path).as_posix()
 
 
 #: A file of at least this many bytes is converted a chunk at a time (:func:`stream_digest`).

@@ -311,7 +311,7 @@ def to_parquet(
     if found.missing:
         missing = str(found.missing[0])
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), missing)
-    work = [(str(path), relative_path(path, root)) for path, root in found.files]
+    work = [(path, relative_path(path, root)) for path, root in found.files]
     errors: list[str] = []
     with atomic_output(target) as file:
         for part in parquet_in_order(work, jobs, file):

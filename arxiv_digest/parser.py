@@ -15,7 +15,6 @@ import codecs
 import datetime as dt
 import functools
 import os
-import pathlib
 from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -805,7 +804,7 @@ def stream_digest(path: str | os.PathLike[str]) -> tuple[Digest, Iterator[Paper]
             file.close()
             raise
         file.close()
-    digest = parse_digest(pathlib.Path(name))
+    digest = parse_decoded(read_text(name), path=name)  # parse_digest(Path(name)), exactly
     return attrs.evolve(digest, papers=()), iter(digest.papers)
 
 

@@ -64,7 +64,7 @@ def convert_with_dask(
 
     found = find_digests(paths)
     errors = list(found.errors)  # a missing path or a directory with no digest: said, not dropped
-    jobs = [(str(path), relative_path(path, root)) for path, root in found.files]
+    jobs = [(path, relative_path(path, root)) for path, root in found.files]
     if not jobs:
         return [], errors
     count = partitions or max(1, min(len(jobs), 4 * (os.cpu_count() or 1)))

@@ -83,3 +83,27 @@ def test_the_cycle_finder_finds_one() -> None:
 
 def test_the_grammar_module_imports_nothing_of_the_package() -> None:
     assert graph()["grammar"] == set()
+
+
+# What `arxiv-digest check one.md` must not import: each is milliseconds of every start
+# (pathlib brings urllib.parse and ipaddress), and check one file needs none of them.
+_NOT_AT_START = ("pathlib", "json", "orjson", "concurrent.futures", "multiprocessing", "tqdm")
+
+
+def test_check_of_one_file_imports_nothing_it_does_not_need() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from arxiv_digest.cli import main\n"
+        "sys.argv = ['arxiv-digest', 'check', 'tests/corpus/cs.CV/2023/03/20230311.md']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    assert done.code == 0, done.code\n"
+        f"print(sorted(set({_NOT_AT_START!r}) & set(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"

@@ -71,7 +71,7 @@ def test_the_columns_are_typed(tmp_path: Path) -> None:
 def expected_rows() -> list[dict[str, Any]]:
     rows = []
     for path, root in find_digests([CORPUS]).files:
-        digest = parse_digest(path)
+        digest = parse_digest(Path(path))
         for paper in digest.papers:
             rows.append(
                 {

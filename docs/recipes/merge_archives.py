@@ -25,7 +25,7 @@ def merge(first: str, second: str, out: str) -> dict[str, int]:
     days: dict[str, list[Digest]] = defaultdict(list)
     for archive in (first, second):
         for path, root in find_digests([archive]).files:
-            days[relative_path(path, root)].append(parse_digest(path))
+            days[relative_path(path, root)].append(parse_digest(Path(path)))
     dropped: dict[str, int] = {}
     for day, digests in sorted(days.items()):
         best: dict[str, Paper] = {}
