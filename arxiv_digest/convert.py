@@ -19,7 +19,6 @@ import os
 import shutil
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypeVar
 
 import attrs
@@ -113,7 +112,19 @@ def relative_path(path: str | os.PathLike[str], root: str | os.PathLike[str]) ->
 
     >>> relative_path("archive/2023/03/20230311.md", "archive")
     '2023/03/20230311.md'
+    >>> relative_path("20230311.md", ".")
+    '20230311.md'
     """
+    path, root = os.fspath(path), os.fspath(root)
+    # What find_digests gives, quickly: ROOT/NAME/..., from names the walk joined (pathlib
+    # would spend 12 ms of to-json's parent process on an archive of a thousand files).
+    prefix = os.path.join(root, "")
+    if path.startswith(prefix) and not (os.altsep and os.altsep in path):
+        parts = path[len(prefix) :].split(os.sep)
+        if "" not in parts and "." not in parts:  # else pathlib would spell it otherwise
+            return "/".join(parts)
+    from pathlib import Path
+
     try:
         return Path(path).relative_to(root).as_posix()
     except ValueError:
@@ -396,6 +407,9 @@ def convert_in_order(
     import functools
     import tempfile
 
+    from .files import SYNC_BYTES, sync_early
+
+    unsynced = 0
     with (
         tempfile.TemporaryDirectory(prefix="arxiv-digest-") as spill,
         # Closed first on the way out: the pool is shut down before its spill files go.
@@ -413,4 +427,8 @@ def convert_in_order(
             output.flush()
             done.copy_to(output)
             written += done.items
+            unsynced += done.size
+            if unsynced >= SYNC_BYTES:
+                sync_early(output)
+                unsynced = 0
             yield done

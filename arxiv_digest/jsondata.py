@@ -8,8 +8,6 @@ both shapes ship in ``arxiv_digest/schema/`` (and in ``docs/schema/``).
 from __future__ import annotations
 
 import datetime as dt
-import json
-from importlib import resources
 from typing import Any
 
 from .model import Digest, Paper
@@ -183,6 +181,9 @@ def schema(shape: str) -> dict[str, Any]:
     >>> schema("flat")["title"]
     'arxiv-digest flat paper row'
     """
+    import json  # here: to-json never reads a schema, and these cost it 3 ms to import
+    from importlib import resources
+
     text = resources.files("arxiv_digest").joinpath(f"schema/{shape}.schema.json").read_text()
     loaded: dict[str, Any] = json.loads(text)
     return loaded

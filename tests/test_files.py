@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from arxiv_digest import parse_digest, write_digest
+from arxiv_digest.convert import relative_path
 from arxiv_digest.files import atomic_output
 from tests.conftest import CORPUS
 
@@ -111,3 +112,27 @@ def test_from_json_interrupted_by_a_signal(tmp_path: Path, signum: int) -> None:
         assert not path.name.startswith(".")
         original = CORPUS / path.relative_to(out).relative_to(path.relative_to(out).parts[0])
         assert path.read_bytes() == original.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("path", "root"),
+    [
+        ("archive/2023/03/20230311.md", "archive"),
+        ("archive/2023/03/20230311.md", "archive/"),
+        ("./archive/2023/20230311.md", "./archive"),
+        ("archive/./2023/20230311.md", "archive"),
+        ("archive//2023/20230311.md", "archive"),
+        ("archive/2023/", "archive"),
+        ("archive", "archive"),
+        ("20230311.md", "."),
+        ("/abs/archive/20230311.md", "/abs"),
+        ("elsewhere/20230311.md", "archive"),
+        ("a/../b/20230311.md", "a/.."),
+    ],
+)
+def test_relative_path_is_what_pathlib_says(path: str, root: str) -> None:
+    try:
+        expected = Path(path).relative_to(root).as_posix()
+    except ValueError:
+        expected = Path(path).as_posix()
+    assert relative_path(path, root) == expected
