@@ -1,8 +1,9 @@
 """Digest text to model objects: ``parse_digest``, ``parse_paper`` and ``iter_papers``.
 
 A valid file is parsed by one call of the LALR parser, whose transformer (:class:`Builder`)
-builds the objects as rules are reduced. That first call reads each paper block as one token
-(the grammar's ``PAPER_BLOCK``) and splits its fields in Python: the fast path. When it fails,
+builds the objects as rules are reduced. That first call reads all the paper blocks as one
+token (the grammar's ``PAPER_BLOCKS``) and splits blocks and fields in Python: the fast path.
+When it fails,
 the text is parsed again with one token per line, which is what every error message is worded
 from; and when the caller asked for a lenient parse, the file is split into blocks at its
 ``### `` lines and each block is parsed on its own, bibtexparser-style: a broken block becomes
@@ -159,7 +160,7 @@ class Builder(Transformer[Token, object]):
         )
 
     def digest_blocks(self, c: list[Any]) -> tuple[str, dt.date, tuple[Paper, ...]]:
-        """``digest_blocks: HEADER_LINE PAPER_BLOCK*`` -> ``(label, date, papers)``.
+        """``digest_blocks: HEADER_LINE PAPER_BLOCKS?`` -> ``(label, date, papers)``.
 
         Tokens are read through ``.value``: lark-cython's are not ``str``.
 
@@ -167,10 +168,10 @@ class Builder(Transformer[Token, object]):
         ('x', datetime.date(2001, 2, 3), ())
         """
         label, date = _header_of(c[0].value)
-        return label, date, tuple([_block_paper(token.value) for token in c[1:]])
+        return label, date, _papers_of_blocks(c[1].value) if len(c) > 1 else ()
 
     def paper_blocks(self, c: list[Any]) -> tuple[Paper, ...]:
-        """``paper_blocks: PAPER_BLOCK*`` -> the papers.
+        """``paper_blocks: PAPER_BLOCKS?`` -> the papers.
 
         >>> from pathlib import Path
         >>> text = Path("tests/corpus/cs.CV/2023/03/20230311.md").read_text(encoding="utf-8")
@@ -178,7 +179,7 @@ class Builder(Transformer[Token, object]):
         >>> len(papers), papers[0].arxiv_id
         (45, '2303.06250')
         """
-        return tuple([_block_paper(token.value) for token in c])
+        return _papers_of_blocks(c[0].value) if c else ()
 
 
 class _NotFast(Exception):
@@ -201,12 +202,17 @@ _COMMENT = _value_start(lines.comment_line)
 _JOURNAL = _value_start(lines.journal_line)
 _SUMMARY = _value_start(lines.summary_line)
 _TITLE = lines.title_line("\0").index("\0")
-_SUMMARY_END = -len("\n" + lines.BLOCK_END)
+_BLOCK_END = "\n" + lines.BLOCK_END  # a summary line's end, then three empty lines
 _fromisoformat = dt.datetime.fromisoformat
 
 
+def _papers_of_blocks(blocks: str) -> tuple[Paper, ...]:
+    """The papers of a ``PAPER_BLOCKS`` token: blocks end at ``"\\n\\n\\n\\n"``."""
+    return tuple([_block_paper(block) for block in blocks.split(_BLOCK_END)[:-1]])
+
+
 def _block_paper(block: str) -> Paper:
-    """A ``PAPER_BLOCK`` token's paper: its fields are the parts between ``"\\n- **"``."""
+    """A block's paper (the block without its end): its fields are between ``"\\n- **"``."""
     f = block.split("\n- **")
     try:
         published = _fromisoformat(f[5][_PUBLISHED:])
@@ -234,7 +240,7 @@ def _block_paper(block: str) -> Paper:
         tuple(authors.split(", ")) if authors else (),
         None if comment == "None" else comment,
         None if journal == "None" else journal,
-        f[10][_SUMMARY:_SUMMARY_END],
+        f[10][_SUMMARY:],
         unbolded,
     )
 
