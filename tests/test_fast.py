@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import attrs
 import pytest
+from hypothesis import given
 from lark import Lark
+from lark.exceptions import UnexpectedInput
 
 from arxiv_digest import DigestSyntaxError, parse_digest, parse_paper, serialize_digest
 from arxiv_digest.grammar import BLOCK_START_SYMBOLS, LARK_OPTIONS, grammar_text
-from arxiv_digest.parser import Builder, fast_parser, lark_parser, normalize
+from arxiv_digest.parser import Builder, _BadValue, _fast, fast_parser, lark_parser, normalize
+from arxiv_digest.strategies import digest_texts
 from tests.conftest import CORPUS_FILES
 
 CYTHON = importlib.util.find_spec("lark_cython") is not None
@@ -107,3 +110,21 @@ def test_lark_cython_is_loaded_only_past_a_megabyte(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(parser, "_parsed", parser.ACCELERATE_AFTER)
     assert parse_digest(text) == first
     assert asked == [False, True]
+
+
+def line_rules(text: str) -> Any:
+    try:
+        return lark_parser().parse(text, start="digest")
+    except (UnexpectedInput, _BadValue):  # a value the model refuses, such as a 30 February
+        return None
+
+
+@given(digest_texts())
+def test_the_fast_path_reads_what_the_line_rules_read_on_grammar_drawn_text(text: str) -> None:
+    """Text drawn from the grammar's own terminals: the fast path (PAPER_BLOCKS, then the
+    field expression made from the line layouts) gives what the line rules give, or leaves the
+    text to them exactly when they refuse it (a 30 February, a second bold term)."""
+    assert _fast(text, "digest_blocks") == line_rules(text)
+    body = text[text.index("\n") + 1 :]
+    blocks = line_rules("# Arxiv Papers in cs.CV on 2023-03-11\n" + body)
+    assert _fast(body, "paper_blocks") == (None if blocks is None else blocks[2])
