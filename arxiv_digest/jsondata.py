@@ -45,6 +45,9 @@ def paper_to_dict(paper: Paper) -> dict[str, Any]:
 
 
 def _paper_fields(paper: Paper) -> dict[str, Any]:
+    # arxiv_id and version as the properties give them, from one look for the "v".
+    entry = paper.entry_id
+    v = entry.rindex("v")
     return {
         "title": paper.title,
         "entry_id": paper.entry_id,
@@ -58,8 +61,8 @@ def _paper_fields(paper: Paper) -> dict[str, Any]:
         "comment": paper.comment,
         "journal_ref": paper.journal_ref,
         "summary": paper.summary,
-        "arxiv_id": paper.arxiv_id,
-        "version": paper.version,
+        "arxiv_id": entry[entry.index("/abs/") + 5 : v],
+        "version": int(entry[v + 1 :]),
     }
 
 
