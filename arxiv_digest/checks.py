@@ -66,15 +66,15 @@ RULES: dict[str, str] = {
 }
 
 # arXiv identifiers: YYMM.NNNN (2007-2014) or YYMM.NNNNN (2015-), or archive[.SUBJ]/YYMMNNN.
-_NEW_ID = re.compile(r"[0-9]{2}(?:0[1-9]|1[0-2])\.[0-9]{4,5}")
-_OLD_ID = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/[0-9]{2}(?:0[1-9]|1[0-2])[0-9]{3}")
-_ENTRY = re.compile(r"http://arxiv\.org/abs/(?P<id>.+)v(?P<version>[1-9][0-9]*)")
-_PDF = re.compile(r"https?://arxiv\.org/pdf/(?P<id>.+?)(?:v(?P<version>[1-9][0-9]*))?(?:\.pdf)?")
+# Kept as text: only a paper that fails the quick test below needs them (re caches them then),
+# and compiling all four would cost every start of `check` half a millisecond.
+_NEW_ID = r"[0-9]{2}(?:0[1-9]|1[0-2])\.[0-9]{4,5}"
+_OLD_ID = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/[0-9]{2}(?:0[1-9]|1[0-2])[0-9]{3}"
+_ENTRY = r"http://arxiv\.org/abs/(?P<id>.+)v(?P<version>[1-9][0-9]*)"
+_PDF = r"https?://arxiv\.org/pdf/(?P<id>.+?)(?:v(?P<version>[1-9][0-9]*))?(?:\.pdf)?"
 # What no rule finds fault with: an entry whose id is either form (AD204) and whose PDF link is
-# the same id and version, from ":" on (AD203). The id is then ``entry_id[_ABS:rindex("v")]``.
-_CLEAN_ENTRY = re.compile(
-    rf"http://arxiv\.org/abs/(?:{_NEW_ID.pattern}|{_OLD_ID.pattern})v[1-9][0-9]*"
-)
+# the same id and version (AD203). The id is then ``entry_id[_ABS:rindex("v")]``.
+_CLEAN_ENTRY = re.compile(rf"http://arxiv\.org/abs/(?:{_NEW_ID}|{_OLD_ID})v[1-9][0-9]*")
 _ABS = len("http://arxiv.org/abs/")
 
 
@@ -202,9 +202,9 @@ def _paper_findings(path: str, line: int, paper: Paper, day: dt.date) -> Iterato
         yield at(
             "updated", "AD202", f"updated {paper.updated} is before published {paper.published}"
         )
-    entry = _ENTRY.fullmatch(paper.entry_id)
+    entry = re.fullmatch(_ENTRY, paper.entry_id)
     ident = paper.arxiv_id
-    if entry is None or not (_NEW_ID.fullmatch(ident) or _OLD_ID.fullmatch(ident)):
+    if entry is None or not (re.fullmatch(_NEW_ID, ident) or re.fullmatch(_OLD_ID, ident)):
         yield at(
             "entry_id",
             "AD204",
@@ -212,7 +212,7 @@ def _paper_findings(path: str, line: int, paper: Paper, day: dt.date) -> Iterato
             "<YYMM.NNNNN or archive/YYMMNNN>v<version>",
         )
     if paper.pdf_url is not None:
-        pdf = _PDF.fullmatch(paper.pdf_url)
+        pdf = re.fullmatch(_PDF, paper.pdf_url)
         version = None if pdf is None or pdf["version"] is None else int(pdf["version"])
         if pdf is None or pdf["id"] != ident or version not in (None, paper.version):
             yield at(
