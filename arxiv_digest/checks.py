@@ -78,9 +78,8 @@ _CLEAN_ENTRY = re.compile(rf"http://arxiv\.org/abs/(?:{_NEW_ID}|{_OLD_ID})v[1-9]
 _ABS = len("http://arxiv.org/abs/")
 
 
-def _clean_pdfs(entry_id: str) -> tuple[str, str]:
-    tail = "://arxiv.org/pdf/" + entry_id[_ABS:]
-    return "http" + tail, "https" + tail
+_PDF_STARTS = ("http://arxiv.org/pdf/", "https://arxiv.org/pdf/")
+_UTC = dt.timezone.utc
 
 
 _DAY_FILE = re.compile(r"(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})\.md")
@@ -268,7 +267,9 @@ def _file_findings(name: str, digest: Digest) -> Iterator[Finding]:
     for index, paper in enumerate(digest.papers):
         while broken and broken[0].index == index:
             line += broken.pop(0).text.count("\n")
-        yield from rules.findings(line, paper)
+        found = rules.findings(line, paper)
+        if found:
+            yield from found
         line += _block_lines(paper)
 
 
@@ -332,13 +333,17 @@ class _PaperRules:
         # Most papers have none: one test of each rule that says so, then the full rules.
         entry_id, published, pdf_url = paper.entry_id, paper.published, paper.pdf_url
         previous = self.previous
+        tail = entry_id[_ABS:]  # the id and version, as the PDF link ends
         if (
             _CLEAN_ENTRY.fullmatch(entry_id)
-            and (pdf_url is None or pdf_url in _clean_pdfs(entry_id))
+            and (
+                pdf_url is None or (pdf_url.endswith(tail) and pdf_url[: -len(tail)] in _PDF_STARTS)
+            )
             and (previous is None or published >= previous.published)
             and paper.updated >= published
             and paper.primary_category is not None
-            and _utc_date(published) == self.day
+            # A time written +00:00 is read with the UTC singleton: its date is the UTC date.
+            and (published.date() if published.tzinfo is _UTC else _utc_date(published)) == self.day
         ):
             ident = entry_id[_ABS : entry_id.rindex("v")]
             if ident not in self.seen:

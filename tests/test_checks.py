@@ -347,19 +347,18 @@ def test_check_with_jobs_interrupted_by_a_signal(signum: int) -> None:
 
 # Entries and PDF links at the edges of AD203 and AD204: a month 13, version 0, an archive
 # holding "v", an https entry, a second "v", a ".pdf" suffix, no version, another version.
-_ENTRIES = st.sampled_from(
-    [
-        "http://arxiv.org/abs/2303.06250v1",
-        "http://arxiv.org/abs/2313.06250v1",
-        "http://arxiv.org/abs/2303.06250v0",
-        "http://arxiv.org/abs/2303.0625v12",
-        "http://arxiv.org/abs/solv-int/9901001v2",
-        "http://arxiv.org/abs/math.AG/0101001v1",
-        "https://arxiv.org/abs/2303.06250v1",
-        "http://arxiv.org/abs/2303.06250v1v2",
-        "http://arxiv.org/abs/cs/0407047",
-    ]
+_EDGE_ENTRIES = (
+    "http://arxiv.org/abs/2303.06250v1",
+    "http://arxiv.org/abs/2313.06250v1",
+    "http://arxiv.org/abs/2303.06250v0",
+    "http://arxiv.org/abs/2303.0625v12",
+    "http://arxiv.org/abs/solv-int/9901001v2",
+    "http://arxiv.org/abs/math.AG/0101001v1",
+    "https://arxiv.org/abs/2303.06250v1",
+    "http://arxiv.org/abs/2303.06250v1v2",
+    "http://arxiv.org/abs/cs/0407047",
 )
+_ENTRIES = st.sampled_from(_EDGE_ENTRIES)
 
 
 @st.composite
@@ -400,12 +399,18 @@ def test_the_quick_test_of_a_paper_finds_what_the_rules_find(
     day = data.draw(st.sampled_from([first.date(), dt.date(2023, 3, 11)]))
     if first.utcoffset() is not None and first.year not in (1, 9999):
         day = data.draw(st.sampled_from([day, first.astimezone(dt.timezone.utc).date()]))
-    if data.draw(st.booleans()):  # all on the day, with a primary: only the order can differ
+    if data.draw(st.booleans()):
+        # All on the day (in their own offset, so the UTC date may differ), with a primary and,
+        # mostly, in order: what is left to tell apart is the entry, the link and the offset.
         times = data.draw(st.lists(st.times(), min_size=len(papers_), max_size=len(papers_)))
+        if data.draw(st.integers(0, 3)):
+            times.sort()
+        offset = data.draw(st.sampled_from([0, 0, 330, -480, 14 * 60, -12 * 60]))
+        zone = dt.timezone(dt.timedelta(minutes=offset)) if offset else dt.timezone.utc
         papers_ = [
             attrs.evolve(
                 paper,
-                published=(when := dt.datetime.combine(day, time, dt.timezone.utc)),
+                published=(when := dt.datetime.combine(day, time, zone)),
                 updated=when,
                 categories=("cs.CV",),
                 primary_category="cs.CV",
@@ -417,3 +422,48 @@ def test_the_quick_test_of_a_paper_finds_what_the_rules_find(
     rules = arxiv_digest.checks._PaperRules("x.md", day)
     for line, paper in enumerate(papers_, start=2):
         assert list(quick.findings(line, paper)) == list(rules._findings(line, paper))
+
+
+_PDFS = (
+    None,
+    "http://arxiv.org/pdf/{id}",
+    "https://arxiv.org/pdf/{id}",
+    "http://arxiv.org/pdf/{id}.pdf",
+    "http://arxiv.org/pdf/{bare}",
+    "http://arxiv.org/pdf/{id}1",
+    "ftp://arxiv.org/pdf/{id}",
+    "http://arxiv.org/pdf/",
+    "http://arxiv.org/pdf/x{id}",
+    "http://arxiv.org/pdf/{other}",  # as long as the right one: another version
+)
+
+
+@pytest.mark.parametrize("offset", [0, 330, -480])
+@pytest.mark.parametrize("pdf", _PDFS)
+@pytest.mark.parametrize("entry", _EDGE_ENTRIES[:-1])  # the last has no version: no Paper
+def test_the_quick_test_at_every_edge_of_the_entry_and_link(
+    entry: str, pdf: str | None, offset: int
+) -> None:
+    """Every edge entry with every link, on the day in its own offset: quick test == rules."""
+    ident = entry.split("/abs/", 1)[1]
+    bare = ident.rsplit("v", 1)[0]
+    assert ident != bare + "v7"
+    zone = dt.timezone(dt.timedelta(minutes=offset)) if offset else dt.timezone.utc
+    when = dt.datetime(2023, 3, 11, 0 if offset > 0 else 23, 30, tzinfo=zone)
+    paper = Paper(
+        title="A title",
+        entry_id=entry,
+        doi=None,
+        categories=("cs.CV",),
+        primary_category="cs.CV",
+        pdf_url=None if pdf is None else pdf.format(id=ident, bare=bare, other=bare + "v7"),
+        published=when,
+        updated=when,
+        authors=("A. Author",),
+        comment=None,
+        journal_ref=None,
+        summary="A summary.",
+    )
+    day = dt.date(2023, 3, 11)
+    quick = arxiv_digest.checks._PaperRules("x.md", day).findings(2, paper)
+    assert list(quick) == list(arxiv_digest.checks._PaperRules("x.md", day)._findings(2, paper))
