@@ -107,3 +107,24 @@ def test_check_of_one_file_imports_nothing_it_does_not_need() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_to_json_of_a_folder_does_not_import_pathlib(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from arxiv_digest.cli import main\n"
+        f"sys.argv = ['arxiv-digest', 'to-json', 'tests/corpus/cs.CV/2023', '-q', '-o',"
+        f" {str(tmp_path / 'out.jsonl')!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "print('pathlib' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "False"
+    assert (tmp_path / "out.jsonl").stat().st_size > 0
