@@ -1,6 +1,6 @@
 """``python -m arxiv_digest``: the same as the ``arxiv-digest`` command."""
 
-from .cli import run
+from .cli import script
 
 if __name__ == "__main__":
-    run()
+    script()

@@ -444,3 +444,29 @@ def test_ctrl_c_is_exit_130_and_leaves_no_output(
     assert (code, err) == (130, "arxiv-digest: interrupted\n")
     assert out.read_text() == "previous\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("case", ["clean", "findings", "missing", "many findings"])
+def test_check_as_its_own_process_ends_with_all_its_output(
+    tmp_path: Path, case: str, jobs: str
+) -> None:
+    """The console script leaves check without Python's teardown: nothing printed is lost,
+    through a pipe as on a terminal, and the exit status is check's."""
+    text = repeated_block(TEXT)
+    if case == "many findings":  # more than a pipe's buffer: every line must come through
+        text = TEXT[: TEXT.index("### ")] + TEXT[TEXT.index("### ") :] * 60
+    paths = {
+        "clean": [str(REAL)],
+        "findings": [str(day(tmp_path, text))],
+        "missing": [str(REAL), str(tmp_path / "nope.md")],
+        "many findings": [str(day(tmp_path, text)), str(REAL)],
+    }[case]
+    args = ["check", *paths, "--jobs", jobs]
+    done = subprocess.run(
+        [sys.executable, "-m", "arxiv_digest", *args], capture_output=True, text=True
+    )
+    status, out, err = run(*args)
+    assert (done.returncode, done.stdout, done.stderr) == (status, out, err)
+    assert status == {"clean": 0, "findings": 1, "missing": 2, "many findings": 1}[case]
+    assert len(out) > {"many findings": 65536}.get(case, 0)
