@@ -232,21 +232,21 @@ def check(
         for problem in errors:
             click.echo(f"arxiv-digest: error: {problem}", err=True)
         click.echo(_check_summary(checked, len(found.skipped), found_count, failing_files, errors))
-    _end_check(EXIT_ERROR if errors else EXIT_FINDINGS if found_count else EXIT_CLEAN)
+    _end(EXIT_ERROR if errors else EXIT_FINDINGS if found_count else EXIT_CLEAN)
 
 
 #: Set by the console script (:func:`script`): this process is the command, and ends with it.
 _OWN_PROCESS = False
 
 
-def _end_check(status: int) -> NoReturn:
-    """End ``check`` with ``status``: at once when nothing is left to do but tear Python down.
+def _end(status: int) -> NoReturn:
+    """End ``check`` or ``to-json`` with ``status``: at once when nothing is left but teardown.
 
     Python's teardown (freeing every module and object) takes about 10 ms, an eighth of a
     ``check`` of one file in pre-commit, and does nothing for a command that has printed its
-    last line. So the console script flushes the output and leaves by ``os._exit``, unless
-    another thread or a worker process is still running. Called from Python (``run``, click's
-    test runner), it is an ordinary ``sys.exit``.
+    last line and put its output in place. So the console script flushes the output and
+    leaves by ``os._exit``, unless another thread or a worker process is still running. Called
+    from Python (``run``, click's test runner), it is an ordinary ``sys.exit``.
     """
     threading = sys.modules.get("threading")
     multiprocessing = sys.modules.get("multiprocessing")
@@ -381,7 +381,7 @@ def to_json(
             f" in {tally.seconds():.2f} s{left_out}.",
             err=True,
         )
-    sys.exit(tally.exit_status())
+    _end(tally.exit_status())  # the output is in place, the workers gone
 
 
 # --------------------------------------------------------------------------- to-parquet
@@ -827,7 +827,7 @@ def script() -> None:
     """Entry point of the ``arxiv-digest`` console script and of ``python -m arxiv_digest``.
 
     The same as :func:`run`, in a process of its own: ``check`` may leave it without Python's
-    teardown (see :func:`_end_check`).
+    teardown (see :func:`_end`).
     """
     global _OWN_PROCESS
     _OWN_PROCESS = True

@@ -470,3 +470,38 @@ def test_check_as_its_own_process_ends_with_all_its_output(
     assert (done.returncode, done.stdout, done.stderr) == (status, out, err)
     assert status == {"clean": 0, "findings": 1, "missing": 2, "many findings": 1}[case]
     assert len(out) > {"many findings": 65536}.get(case, 0)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_to_json_as_its_own_process_ends_with_its_output_in_place(
+    tmp_path: Path, jobs: str
+) -> None:
+    """to-json leaves without Python's teardown too: the file, stdout and stderr are whole."""
+    target = tmp_path / "out.jsonl"
+    folder = str(CORPUS / "cs.CV/2023")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "arxiv_digest",
+            "to-json",
+            folder,
+            "--jobs",
+            jobs,
+            "-o",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("Converted ") and done.stderr.endswith(" s.\n")
+    status, out, _ = run("to-json", folder, "--jobs", jobs, "-o", "-")
+    assert status == 0
+    assert target.read_text(encoding="utf-8") == out
+    piped = subprocess.run(
+        [sys.executable, "-m", "arxiv_digest", "to-json", folder, "-q", "-o", "-"],
+        capture_output=True,
+        text=True,
+    )
+    assert (piped.returncode, piped.stdout, piped.stderr) == (0, out, "")
