@@ -2,12 +2,11 @@
 
 A valid file is parsed by one call of the LALR parser, whose transformer (:class:`Builder`)
 builds the objects as rules are reduced. That first call reads all the paper blocks as one
-token (the grammar's ``PAPER_BLOCKS``) and splits blocks and fields in Python: the fast path.
-When it fails,
-the text is parsed again with one token per line, which is what every error message is worded
-from; and when the caller asked for a lenient parse, the file is split into blocks at its
-``### `` lines and each block is parsed on its own, bibtexparser-style: a broken block becomes
-a :class:`BrokenBlock` and the rest still parses.
+token (the grammar's ``PAPER_BLOCKS``) and takes each block's values out with one match: the
+fast path. When it fails, the text is parsed again with one token per line, which is what
+every error message is worded from; and when the caller asked for a lenient parse, the file is
+split into blocks at its ``### `` lines and each block is parsed on its own,
+bibtexparser-style: a broken block becomes a :class:`BrokenBlock` and the rest still parses.
 """
 
 from __future__ import annotations
