@@ -17,6 +17,7 @@ import attrs
 
 from . import lines
 from .errors import DigestSyntaxError
+from .files import path_parts
 from .model import Digest, Paper
 from .parser import (
     _chunks,
@@ -72,16 +73,11 @@ _NEW_ID = r"[0-9]{2}(?:0[1-9]|1[0-2])\.[0-9]{4,5}"
 _OLD_ID = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/[0-9]{2}(?:0[1-9]|1[0-2])[0-9]{3}"
 _ENTRY = r"http://arxiv\.org/abs/(?P<id>.+)v(?P<version>[1-9][0-9]*)"
 _PDF = r"https?://arxiv\.org/pdf/(?P<id>.+?)(?:v(?P<version>[1-9][0-9]*))?(?:\.pdf)?"
-# What no rule finds fault with: an entry whose id is either form (AD204) and whose PDF link is
-# the same id and version (AD203). The id is then ``entry_id[_ABS:rindex("v")]``.
+# What no rule finds fault with: an entry whose id is either form (AD204), and a PDF link that
+# is one of _PDF_STARTS then the entry's id and version (entry_id[_ABS:]) (AD203).
 _CLEAN_ENTRY = re.compile(rf"http://arxiv\.org/abs/(?:{_NEW_ID}|{_OLD_ID})v[1-9][0-9]*")
 _ABS = len("http://arxiv.org/abs/")
-
-
 _PDF_STARTS = ("http://arxiv.org/pdf/", "https://arxiv.org/pdf/")
-_UTC = dt.timezone.utc
-
-
 _DAY_FILE = re.compile(r"(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})\.md")
 
 
@@ -179,6 +175,8 @@ def _utc_date(when: dt.datetime) -> dt.date | str:
     >>> _utc_date(dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(minutes=1))))
     'a day before 0001-01-01'
     """
+    if when.tzinfo is dt.timezone.utc:  # how +00:00 is read: no conversion to make
+        return when.date()
     try:
         return when.astimezone(dt.timezone.utc).date()
     except OverflowError:  # 0001-01-01 00:00+00:01 is in year 0 in UTC
@@ -274,7 +272,7 @@ def _file_findings(name: str, digest: Digest) -> Iterator[Finding]:
 
 
 def _header_findings(name: str, digest: Digest) -> Iterator[Finding]:
-    parts = _parts(name)
+    parts = path_parts(name)
     day_file = _DAY_FILE.fullmatch(parts[-1]) if parts else None
     if day_file is not None:
         stamp = f"{day_file['year']}-{day_file['month']}-{day_file['day']}"
@@ -303,19 +301,6 @@ def _header_findings(name: str, digest: Digest) -> Iterator[Finding]:
             )
 
 
-def _parts(name: str) -> tuple[str, ...]:
-    """The names in a path, as ``PurePath(name).parts`` gives them: no empty or ``.`` parts.
-
-    (pathlib itself would cost ``arxiv-digest check`` 3 ms to import.)
-
-    >>> _parts("./cs.CV//2023/03/20230311.md")
-    ('cs.CV', '2023', '03', '20230311.md')
-    """
-    if os.altsep:
-        name = name.replace(os.altsep, os.sep)
-    return tuple(part for part in name.split(os.sep) if part not in ("", "."))
-
-
 class _PaperRules:
     """The rules of each paper, and those across the papers of a file (AD103, AD104).
 
@@ -342,10 +327,9 @@ class _PaperRules:
             and (previous is None or published >= previous.published)
             and paper.updated >= published
             and paper.primary_category is not None
-            # A time written +00:00 is read with the UTC singleton: its date is the UTC date.
-            and (published.date() if published.tzinfo is _UTC else _utc_date(published)) == self.day
+            and _utc_date(published) == self.day
         ):
-            ident = entry_id[_ABS : entry_id.rindex("v")]
+            ident = tail[: tail.rindex("v")]  # paper.arxiv_id, of a clean entry
             if ident not in self.seen:
                 self.seen[ident] = line
                 self.previous = paper

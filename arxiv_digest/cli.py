@@ -96,6 +96,16 @@ def main() -> None:
 
 # --------------------------------------------------------------------------- check
 
+# Options that several commands take, written once.
+_JOBS = click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
+)
+_PROGRESS = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: when stderr is a terminal and not --quiet).",
+)
+
 
 def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...]:
     from .checks import RULES
@@ -155,9 +165,7 @@ def _rule_options(text_format: str) -> Callable[[F], F]:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @_rule_options("text: path:line:col: CODE message")
-@click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
-)
+@_JOBS
 @_bug_guard
 def check(
     paths: tuple[str, ...],
@@ -305,14 +313,8 @@ def _check_summary(checked: int, skipped: int, found: int, failing: int, errors:
     show_default=True,
     help="jsonl: one item a line; json: one JSON array.",
 )
-@click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
-)
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress bar on stderr (default: when stderr is a terminal and not --quiet).",
-)
+@_JOBS
+@_PROGRESS
 @click.option(
     "-q", "--quiet", is_flag=True, help="No summary line on stderr (errors are still printed)."
 )
@@ -390,14 +392,8 @@ def to_json(
 @main.command("to-parquet")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("-o", "--output", required=True, metavar="FILE", help="The Parquet file to write.")
-@click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Processes (default: all cores)."
-)
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress bar on stderr (default: when stderr is a terminal and not --quiet).",
-)
+@_JOBS
+@_PROGRESS
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
 @_bug_guard
 def to_parquet(

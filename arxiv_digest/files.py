@@ -46,8 +46,8 @@ class Found:
     directories given that hold no digest: each is an error of the run, as a missing path is.
     Paths are ``str``, spelled from the path given as the walk found them (``tests/corpus``
     gives ``tests/corpus/cs.CV/...``): pass ``Path(path)`` to :func:`parse_digest`, which
-    reads a ``str`` as the text itself. (A plain class: attrs and pathlib would cost
-    ``arxiv-digest check`` 4 ms at every start.)
+    reads a ``str`` as the text itself. (A plain class, as ``checks.FileCheck`` is: an attrs
+    class costs every start of ``arxiv-digest check`` half a millisecond.)
 
     >>> find_digests(["tests/corpus", "nope.md"]).missing
     ('nope.md',)
@@ -69,18 +69,6 @@ class Found:
 
     def __repr__(self) -> str:
         return f"Found({self.files!r}, {self.skipped!r}, {self.missing!r}, {self.empty!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Found):
-            return NotImplemented
-        return (self.files, self.skipped, self.missing, self.empty) == (
-            other.files,
-            other.skipped,
-            other.missing,
-            other.empty,
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
     @property
     def errors(self) -> tuple[str, ...]:
@@ -137,8 +125,8 @@ def find_digests(paths: Sequence[str | os.PathLike[str]]) -> Found:
         else:
             missing.append(given)
     # In the order of the paths' parts, as pathlib sorts them ("a/b/x" before "a/b-c/x").
-    files.sort(key=lambda pair: (_parts(pair[0]), _parts(pair[1])))
-    skipped.sort(key=_parts)
+    files.sort(key=lambda pair: (path_parts(pair[0]), path_parts(pair[1])))
+    skipped.sort(key=path_parts)
     return Found(tuple(files), tuple(skipped), tuple(missing), tuple(empty))
 
 
@@ -168,10 +156,17 @@ def _walk(directory: str, root: str, files: list[tuple[str, str]], skipped: list
             skipped.append(entry.path)
 
 
-def _parts(path: str) -> list[str]:
+def path_parts(path: str) -> tuple[str, ...]:
+    """The names in a path, as ``PurePath(path).parts`` gives them: no empty or ``.`` parts.
+
+    Without importing pathlib, which costs ``arxiv-digest check`` 3 ms.
+
+    >>> path_parts("./cs.CV//2023/03/20230311.md")
+    ('cs.CV', '2023', '03', '20230311.md')
+    """
     if os.altsep:
         path = path.replace(os.altsep, os.sep)
-    return path.split(os.sep)
+    return tuple(part for part in path.split(os.sep) if part not in ("", "."))
 
 
 _HELD = {getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .model import Digest, Paper
+from .model import Digest, Paper, split_entry_id
 
 __all__ = [
     "digest_from_dict",
@@ -45,9 +45,7 @@ def paper_to_dict(paper: Paper) -> dict[str, Any]:
 
 
 def _paper_fields(paper: Paper) -> dict[str, Any]:
-    # arxiv_id and version as the properties give them, from one look for the "v".
-    entry = paper.entry_id
-    v = entry.rindex("v")
+    arxiv_id, version = split_entry_id(paper.entry_id)
     return {
         "title": paper.title,
         "entry_id": paper.entry_id,
@@ -61,8 +59,8 @@ def _paper_fields(paper: Paper) -> dict[str, Any]:
         "comment": paper.comment,
         "journal_ref": paper.journal_ref,
         "summary": paper.summary,
-        "arxiv_id": entry[entry.index("/abs/") + 5 : v],
-        "version": int(entry[v + 1 :]),
+        "arxiv_id": arxiv_id,
+        "version": version,
     }
 
 

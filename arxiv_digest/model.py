@@ -314,8 +314,7 @@ class Paper:
         >>> parse_digest(Path("tests/corpus/cs.CV/1998/02/19980211.md")).papers[0].arxiv_id
         'quant-ph/9802028'
         """
-        start = self.entry_id.index("/abs/") + 5
-        return self.entry_id[start : self.entry_id.rindex("v")]
+        return split_entry_id(self.entry_id)[0]
 
     @property
     def version(self) -> int:
@@ -327,7 +326,19 @@ class Paper:
         >>> [paper.version for paper in digest.papers[:3]]
         [1, 1, 2]
         """
-        return int(self.entry_id[self.entry_id.rindex("v") + 1 :])
+        return split_entry_id(self.entry_id)[1]
+
+
+def split_entry_id(entry_id: str) -> tuple[str, int]:
+    """``(arxiv_id, version)`` of an entry URL, read in one go (``to-json`` writes both).
+
+    What :attr:`Paper.arxiv_id` and :attr:`Paper.version` give.
+
+    >>> split_entry_id("http://arxiv.org/abs/cs/0407047v3")
+    ('cs/0407047', 3)
+    """
+    v = entry_id.rindex("v")
+    return entry_id[entry_id.index("/abs/") + 5 : v], int(entry_id[v + 1 :])
 
 
 _new_object = object.__new__
