@@ -92,6 +92,8 @@ _DAY_FILE = re.compile(r"(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})\
 class Finding:
     """One problem found in a file, at a 1-based line and column.
 
+    A finding about a folder or a run of days (AD301) has line and column 0.
+
     >>> Finding("a.md", 3, 1, "AD202", "updated is before published").text()
     'a.md:3:1: AD202 updated is before published'
     """
@@ -107,7 +109,11 @@ class Finding:
 
         >>> Finding("a.md", 1, 1, "AD001", "oops").text()
         'a.md:1:1: AD001 oops'
+        >>> Finding("cs.CV/2025/06", 0, 0, "AD301", "no digest for 19 days").text()
+        'cs.CV/2025/06: AD301 no digest for 19 days'
         """
+        if not self.line:
+            return f"{self.path}: {self.code} {self.message}"
         return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
 
 

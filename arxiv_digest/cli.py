@@ -1,7 +1,7 @@
 """The ``arxiv-digest`` command: it parses arguments and prints; each command's work is a module.
 
-``check`` (checks), ``fix`` (fix), ``to-json`` (convert), ``to-parquet`` (parquet),
-``from-json`` (fromjson) and ``collect`` (collect).
+``check`` (checks, archive), ``fix`` (fix), ``to-json`` (convert), ``to-parquet`` (parquet),
+``from-json`` (fromjson), ``calendar`` (calendar) and ``collect`` (collect).
 
 Only click and the parser are imported at start; JSON, Parquet, progress bars and process
 pools are imported by the subcommands that use them, so that ``arxiv-digest check`` starts
@@ -135,6 +135,7 @@ def _finding_line(finding: Finding, output_format: str) -> str:
                 ("col", finding.column),
                 ("title", finding.code),
             )
+            if value or key == "title"  # a finding about a folder (AD301) has no line
         )
         return f"::error {properties}::{_github_escape(f'{finding.code} {finding.message}')}"
     return finding.text()
@@ -192,6 +193,7 @@ def check(
       arxiv-digest check cs.CV --ignore AD104
       arxiv-digest check . --format github --select AD0,AD1
     """
+    from .archive import ArchiveRules, archive_folders
     from .checks import check_files
     from .files import find_digests
 
@@ -201,6 +203,22 @@ def check(
     errors = list(found.errors)
     findings: list[Finding] = []  # kept for --format json; the others print as they come
     failing_files = checked = found_count = 0
+    archive = ArchiveRules(archive_folders(paths))  # folders only: pre-commit names files
+
+    def report(finding: Finding) -> bool:
+        nonlocal found_count
+        if selected and not finding.code.startswith(selected):
+            return False
+        if ignored and finding.code.startswith(ignored):
+            return False
+        found_count += 1
+        if output_format == "json":
+            findings.append(finding)
+        else:
+            click.echo(_finding_line(finding, output_format))
+        return True
+
+    failing: set[str] = set()
     for result in check_files([path for path, _root in found.files], jobs or _cores()):
         if result.error is not None:
             errors.append(f"{result.path}: cannot read: {result.error.strerror or result.error}")
@@ -208,15 +226,15 @@ def check(
         checked += 1
         file_found = found_count
         for finding in result.findings:
-            if (not selected or finding.code.startswith(selected)) and not finding.code.startswith(
-                ignored or ("\0",)
-            ):
-                found_count += 1
-                if output_format == "json":
-                    findings.append(finding)
-                else:
-                    click.echo(_finding_line(finding, output_format))
-        failing_files += found_count > file_found
+            report(finding)
+        for finding in archive.add(result):  # after the file's own: its record is complete
+            report(finding)
+        if found_count > file_found:
+            failing.add(result.path)
+    for finding in archive.finish():
+        if report(finding) and finding.line:
+            failing.add(finding.path)
+    failing_files = len(failing)
     if output_format == "json":
         import json
 
@@ -600,8 +618,9 @@ def fix(
 
     Safe fixes: an exact repeat of a paper is dropped (AD103), papers are put back in
     published order with a stable sort (AD104), mixed line endings become the file's majority
-    ending (AD206). --unsafe-fixes also keeps only the newest version of a paper listed in two
-    versions (AD103). A file with a syntax error is reported and never touched; what needs a
+    ending (AD206), and a folder's stale calendar is written again (AD305, as `calendar` does).
+    --unsafe-fixes also keeps only the newest version of a paper listed in two versions
+    (AD103). A file with a syntax error is reported and never touched; what needs a
     person (AD101, AD102, ...) is reported. Files are rewritten atomically, permissions kept.
 
     Exit status: 0 nothing changed and nothing left, 1 files changed (or would be, with
@@ -617,7 +636,7 @@ def fix(
     from .checks import Finding
     from .errors import DigestSyntaxError
     from .files import find_digests
-    from .fix import FixedFile, fix_file
+    from .fix import Fix, FixedFile, fix_file, unified_diff
 
     selected = _codes(select, "--select")
     ignored = _codes(ignore, "--ignore")
@@ -634,11 +653,25 @@ def fix(
             undecodable.append(Finding(path, error.line, error.column, "AD001", error.message))
         except OSError as error:  # unreadable, or the new file cannot be written
             errors.append(f"{path}: cannot fix: {error.strerror or error}")
+    calendars: list[tuple[str, str, str, Fix]] = []  # each stale calendar, written again (AD305)
+    if (not selected or "AD305".startswith(selected)) and not (
+        ignored and "AD305".startswith(ignored)
+    ):
+        from .archive import calendar_folders
+        from .calendar import update_calendar
+
+        for folder in calendar_folders(paths):
+            update = update_calendar(folder, write=not diff)
+            if update.changed:
+                message = f"calendar written again for the files in {folder}"
+                made = Fix(update.first_difference(), "AD305", message)
+                calendars.append((update.path, update.old or "", update.new, made))
     fixes = sum(len(d.result.fixes) for d in done)
     changed = sum(d.result.changed for d in done)
     remaining = [finding for d in done for finding in d.result.remaining] + undecodable
     checked = len(done) + len(undecodable)
     unsafe = sum(d.result.unsafe_fixable for d in done)
+    calendar_diff = "".join(unified_diff(path, old, new) for path, old, new, _ in calendars)
     if output_format == "json":
         import json
 
@@ -652,6 +685,10 @@ def fix(
                 {"path": d.path, "line": f.line, "code": f.code, "message": f.message}
                 for d in done
                 for f in d.result.fixes
+            ]
+            + [
+                {"path": path, "line": f.line, "code": f.code, "message": f.message}
+                for path, _old, _new, f in calendars
             ],
             "remaining": [
                 {
@@ -664,7 +701,7 @@ def fix(
                 for f in remaining
             ],
             "unsafe_fixable": unsafe,
-            **({"diff": "".join(d.diff() for d in done)} if diff else {}),
+            **({"diff": "".join(d.diff() for d in done) + calendar_diff} if diff else {}),
         }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
@@ -676,6 +713,10 @@ def fix(
                 click.echo(d.diff(), nl=False)
             for made in d.result.fixes:
                 report(_fix_line(d.path, made, output_format))
+        if diff:
+            click.echo(calendar_diff, nl=False)
+        for path, _old, _new, made in calendars:
+            report(_fix_line(path, made, output_format))
         for finding in remaining:
             report(_finding_line(finding, output_format))
         files = "file" if checked == 1 else "files"
@@ -684,8 +725,13 @@ def fix(
             verb = "Would fix" if diff else "Fixed"
             problems = "problem" if fixes == 1 else "problems"
             summary = f"{verb} {fixes} {problems} in {changed} of {checked} {files}{skipped}."
-        else:
+        elif not calendars:
             summary = f"Checked {checked} {files}{skipped}: nothing to fix."
+        else:
+            summary = f"Checked {checked} {files}{skipped}."
+        if calendars:
+            written = "Would write" if diff else "Wrote"
+            summary += f" {written} {_plural(len(calendars), 'stale calendar')} again."
         if remaining:
             left = "problem remains" if len(remaining) == 1 else "problems remain"
             summary += f" {len(remaining)} {left}"
@@ -695,7 +741,62 @@ def fix(
         report(summary)
     if errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if changed or remaining else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if changed or remaining or calendars else EXIT_CLEAN)
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+@main.command("calendar")
+@click.argument("category", type=click.Path(file_okay=False, path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Where to write it; - is stdout (default: where the archive's calendar script does).",
+)
+@_bug_guard
+def calendar(category: str, output: str | None) -> None:
+    """Write the calendar of a category folder (ARCHIVE/CATEGORY), as the archive's script does.
+
+    The calendar links every day with a digest, month by month, byte for byte as the
+    archive's own calendar script writes it. Default FILE: ARCHIVE/calendar/calendar_XX.md
+    when the archive has that file (DailyPapers' layout, XX the part after the dot), else
+    ARCHIVE/calendar.md (CVPapers'). FILE is written atomically and left alone when it
+    already holds the same text.
+
+    Exit status: 0 written or already current; 2 usage or I/O error (no digest in CATEGORY).
+
+    \b
+    Examples:
+      arxiv-digest calendar cs.CV
+      arxiv-digest calendar archive/cs.CL -o archive/calendar/calendar_CL.md
+    """
+    from .archive import Archive
+    from .calendar import render_calendar, update_calendar
+
+    if not os.path.isdir(category):
+        click.echo(f"arxiv-digest: error: {category}: no such folder", err=True)
+        sys.exit(EXIT_ERROR)
+    archive = Archive(category)
+    folder = os.path.normpath(category)
+    if [os.path.normpath(archive.folder(name)) for name in archive.categories] != [folder]:
+        click.echo(
+            f"arxiv-digest: error: {category}: not a category folder with digests in"
+            " YYYY/MM/YYYYMMDD.md (give ARCHIVE/CATEGORY, like archive/cs.CV)",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
+    if output == "-":
+        click.echo(render_calendar(folder, f"./{os.path.basename(folder)}"), nl=False)
+        return
+    update = update_calendar(folder, output)
+    days = len(archive.days())
+    if update.changed:
+        click.echo(f"Wrote {update.path} ({_plural(days, 'day')}).")
+    else:
+        click.echo(f"{update.path} is up to date ({_plural(days, 'day')}).")
 
 
 # --------------------------------------------------------------------------- collect

@@ -74,7 +74,8 @@ def main() -> None:
             rss = int(done.stderr.strip().splitlines()[-1])
         print(
             f"check --jobs {args.jobs} of {files} files, {size / 1e6:.0f} MB:"
-            f" {best:.2f} s ({size / 1e6 / best:.0f} MB/s), main process peak RSS {rss / 1024:.0f} MB"
+            f" {best:.2f} s ({size / 1e6 / best:.0f} MB/s),"
+            f" main process peak RSS {rss / 1024:.0f} MB"
         )
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
 
