@@ -300,6 +300,16 @@ def test_the_unmodified_script_in_a_cs_cl_archive(tmp_path: Path) -> None:
     assert "[14](./cs.CL/2026/08/20260814.md)" in text
 
 
+def test_a_calendar_md_that_is_no_calendar_is_left_alone(tmp_path: Path) -> None:
+    archive = cvpapers_tree(tmp_path)
+    (archive / "calendar.md").write_text("# Our notes\n", encoding="utf-8")
+    assert archive_findings(archive) == []
+    assert run("calendar", str(archive / "cs.CV"))[0] == 0
+    assert (archive / "calendar.md").read_text(encoding="utf-8") == "# Our notes\n"
+    written = archive / "calendar" / "calendar_CV.md"
+    assert written.read_text(encoding="utf-8").startswith("# Calendar of arXiv papers for cs.CV")
+
+
 def test_a_stale_calendar_is_found_and_fixed(tmp_path: Path) -> None:
     archive = cvpapers_tree(tmp_path)
     shutil.copy(CVPAPERS_CALENDAR, archive / "calendar.md")
@@ -330,7 +340,8 @@ def test_update_calendar_keeps_the_old_file_on_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     archive = cvpapers_tree(tmp_path)
-    (archive / "calendar.md").write_text("old\n", encoding="utf-8")
+    old = "# Calendar of arXiv papers for cs.CV\n\nold\n"
+    (archive / "calendar.md").write_text(old, encoding="utf-8")
 
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
@@ -338,7 +349,7 @@ def test_update_calendar_keeps_the_old_file_on_failure(
     monkeypatch.setattr(os, "fsync", full)
     with pytest.raises(OSError, match="No space left"):
         update_calendar(archive / "cs.CV")
-    assert (archive / "calendar.md").read_text() == "old\n"
+    assert (archive / "calendar.md").read_text() == old
     assert sorted(p.name for p in archive.iterdir()) == ["calendar.md", "cs.CV"]
 
 
