@@ -27,7 +27,6 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from statistics import median
 
 from .calendar import calendar_path, update_calendar
 from .checks import DigestRecord, FileCheck, Finding, check_files
@@ -43,7 +42,6 @@ __all__ = [
     "THIN_WEEKS",
     "Archive",
     "ArchiveRules",
-    "archive_folders",
     "calendar_folders",
     "category_folder",
 ]
@@ -146,7 +144,16 @@ class ArchiveRules:
         return days
 
     def add(self, result: FileCheck) -> list[Finding]:
-        """Take in one file's check; return its AD303 and AD304 findings."""
+        """Take in one file's check; return its AD303 and AD304 findings.
+
+        Call it once the file's findings are read (a big file's record is complete then).
+
+        >>> from arxiv_digest.checks import check_files
+        >>> rules = ArchiveRules(["tests/dailypapers"])
+        >>> result = next(check_files(["tests/dailypapers/cs.CL/2026/08/20260814.md"]))
+        >>> rules.add(result), len(rules.days["tests/dailypapers/cs.CL"].ids)
+        ([], 55)
+        """
         days = self._days_of(result.path)
         day = _day(result.path)
         if days is None or day is None or result.error is not None:
@@ -184,7 +191,11 @@ class ArchiveRules:
         return found
 
     def finish(self) -> list[Finding]:
-        """The findings about the archive's days and calendar (AD301, AD302, AD305)."""
+        """The findings about the archive's days and calendar (AD301, AD302, AD305).
+
+        >>> ArchiveRules(["tests/corpus"]).finish()  # nothing added: nothing found
+        []
+        """
         found: list[Finding] = []
         for days in self.days.values():
             found += _gaps(days)
@@ -213,6 +224,13 @@ def _gaps(days: _Days) -> Iterator[Finding]:
             )
 
 
+def _median(values: list[int]) -> float:
+    """The median (``statistics.median``, whose import costs every ``check`` a millisecond)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def _thin_days(days: _Days) -> Iterator[Finding]:
     counts = days.counts
     for day in sorted(counts):
@@ -224,7 +242,7 @@ def _thin_days(days: _Days) -> Iterator[Finding]:
         ]
         if len(around) < THIN_SAMPLES:
             continue
-        usual = median(around)
+        usual = _median(around)
         if usual >= THIN_MEDIAN and counts[day] < THIN_RATIO * usual:
             yield Finding(
                 days.paths[day],
@@ -285,7 +303,11 @@ class Archive:
 
     @property
     def categories(self) -> tuple[str, ...]:
-        """The categories with digests in the archive, in path order."""
+        """The categories with digests in the archive, in path order.
+
+        >>> Archive("tests/dailypapers").categories
+        ('cs.CL', 'cs.IR')
+        """
         return tuple(os.path.basename(folder) for folder in self._folders)
 
     def folder(self, category: str | None = None) -> str:
@@ -305,7 +327,11 @@ class Archive:
         raise KeyError(category)
 
     def days(self, category: str | None = None) -> dict[dt.date, str]:
-        """A category's days: date -> path of its digest, in date order."""
+        """A category's days: date -> path of its digest, in date order.
+
+        >>> list(Archive("tests/dailypapers").days("cs.IR"))[0]
+        datetime.date(2026, 8, 14)
+        """
         return dict(sorted(self._folders[self.folder(category)].items()))
 
     def _check(self) -> tuple[list[Finding], ArchiveRules]:
@@ -326,12 +352,19 @@ class Archive:
         """A category's papers per day (files whose header does not parse are left out).
 
         Each file is parsed once, for these counts and :meth:`findings` together.
+
+        >>> Archive("tests/dailypapers").paper_counts("cs.IR")[dt.date(2026, 8, 17)]
+        25
         """
         counts = self._check()[1].days[self.folder(category)].counts
         return dict(sorted(counts.items()))
 
     def findings(self) -> list[Finding]:
-        """The archive rules' findings (AD3xx); ``arxiv-digest check`` gives each file's own."""
+        """The archive rules' findings (AD3xx); ``arxiv-digest check`` gives each file's own.
+
+        >>> Archive("tests/dailypapers").findings()
+        []
+        """
         return list(self._check()[0])
 
     def papers(self, category: str | None = None) -> Iterator[tuple[dt.date, Paper]]:
@@ -356,19 +389,11 @@ def calendar_folders(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
     >>> calendar_folders(["tests/corpus"])  # no calendar.md there
     []
     """
-    rules = ArchiveRules(archive_folders(paths))
+    folders = [os.fspath(path) for path in paths if os.path.isdir(path)]
+    rules = ArchiveRules(folders)
     found = []
-    for path, _root in find_digests(archive_folders(paths)).files:
+    for path, _root in find_digests(folders).files:
         days = rules._days_of(path)
         if days is not None and days.folder not in found and days.whole and days.name:
             found.append(days.folder)
     return [folder for folder in found if calendar_path(folder)[1]]
-
-
-def archive_folders(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
-    """The paths that are folders: the archive rules apply to the digests walked in them.
-
-    >>> archive_folders(["tests/corpus", "tests/corpus/cs.CV/2023/03/20230311.md"])
-    ['tests/corpus']
-    """
-    return [os.fspath(path) for path in paths if os.path.isdir(path)]

@@ -181,7 +181,11 @@ class CalendarUpdate:
 
     @property
     def changed(self) -> bool:
-        """Whether the file is not (yet) what it should be."""
+        """Whether the file is not (yet) what it should be.
+
+        >>> CalendarUpdate("c.md", "a\\n", "a\\n").changed
+        False
+        """
         return self.old != self.new
 
     def first_difference(self) -> int:

@@ -86,6 +86,7 @@ Examples:
   arxiv-digest to-parquet cs.CV -o papers.parquet
   arxiv-digest from-json cs.CV.jsonl -o rebuilt/
   arxiv-digest fix cs.CV --diff
+  arxiv-digest calendar archive/cs.CV
   arxiv-digest collect cs.CV --from 2023-03-11 --to 2023-03-12 -o archive/
 """,
 )
@@ -193,7 +194,6 @@ def check(
       arxiv-digest check cs.CV --ignore AD104
       arxiv-digest check . --format github --select AD0,AD1
     """
-    from .archive import ArchiveRules, archive_folders
     from .checks import check_files
     from .files import find_digests
 
@@ -203,7 +203,12 @@ def check(
     errors = list(found.errors)
     findings: list[Finding] = []  # kept for --format json; the others print as they come
     failing_files = checked = found_count = 0
-    archive = ArchiveRules(archive_folders(paths))  # folders only: pre-commit names files
+    folders = [path for path in paths if os.path.isdir(path)]  # pre-commit names files
+    archive = None
+    if folders:  # imported only then: a check of named files starts as fast as before
+        from .archive import ArchiveRules
+
+        archive = ArchiveRules(folders)
 
     def report(finding: Finding) -> bool:
         nonlocal found_count
@@ -227,11 +232,11 @@ def check(
         file_found = found_count
         for finding in result.findings:
             report(finding)
-        for finding in archive.add(result):  # after the file's own: its record is complete
+        for finding in archive.add(result) if archive else ():  # its record is complete now
             report(finding)
         if found_count > file_found:
             failing.add(result.path)
-    for finding in archive.finish():
+    for finding in archive.finish() if archive else ():
         if report(finding) and finding.line:
             failing.add(finding.path)
     failing_files = len(failing)
