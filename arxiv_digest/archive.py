@@ -156,14 +156,12 @@ class ArchiveRules:
         """
         days = self._days_of(result.path)
         day = _day(result.path)
-        if days is None or day is None or result.error is not None:
-            return []
+        if days is None or day is None or day in days.paths:
+            return []  # the same name twice (in two month folders): AD102 says which is wrong
+        days.paths[day] = result.path  # the day has a file, even one that cannot be read
         record: DigestRecord = result.record
-        if day in days.paths:
-            return []  # the same name in two month folders: AD102 says which is misplaced
-        days.paths[day] = result.path
         found = []
-        if record.label is not None:
+        if result.error is None and record.label is not None:
             days.counts[day] = record.papers
             if days.name is not None and record.label != days.name:
                 found.append(

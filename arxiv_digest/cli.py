@@ -195,14 +195,14 @@ def check(
       arxiv-digest check . --format github --select AD0,AD1
     """
     from .checks import check_files
-    from .files import find_digests
+    from .files import DIGEST_NAME, find_digests
 
     selected = _codes(select, "--select")
     ignored = _codes(ignore, "--ignore")
     found = find_digests(paths)
     errors = list(found.errors)
     findings: list[Finding] = []  # kept for --format json; the others print as they come
-    failing_files = checked = found_count = 0
+    checked = found_count = 0
     folders = [path for path in paths if os.path.isdir(path)]  # pre-commit names files
     archive = None
     if folders:  # imported only then: a check of named files starts as fast as before
@@ -237,7 +237,8 @@ def check(
         if found_count > file_found:
             failing.add(result.path)
     for finding in archive.finish() if archive else ():
-        if report(finding) and finding.line:
+        # A thin day is about a digest file; a gap is about a folder, a calendar no digest.
+        if report(finding) and DIGEST_NAME.fullmatch(os.path.basename(finding.path)):
             failing.add(finding.path)
     failing_files = len(failing)
     if output_format == "json":

@@ -382,3 +382,32 @@ def test_findings_obey_jobs(archive: Path) -> None:
     two = run("check", "--jobs", "2", str(archive))
     assert one == two
     assert re.findall(r"AD30\d", one[1]) == ["AD301", "AD302"]
+
+
+def test_files_read_a_block_at_a_time_give_the_same_records(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import arxiv_digest.checks
+    from arxiv_digest.checks import check_record
+
+    thin = day_path(archive, dt.date(2024, 3, 6))
+    rewrite(thin, keep=3)
+    first = day_path(archive, dt.date(2024, 2, 5))
+    later = day_path(archive, dt.date(2024, 2, 6))
+    later.write_text(
+        later.read_text(encoding="utf-8") + first.read_text(encoding="utf-8").split("\n", 1)[1],
+        encoding="utf-8",
+    )
+    whole = archive_findings(archive)
+    record = check_record(later)
+    monkeypatch.setattr(arxiv_digest.checks, "STREAM_BYTES", 1)  # every file streamed
+    assert archive_findings(archive) == whole
+    streamed = check_record(later)
+    assert (streamed.label, streamed.date, streamed.papers, streamed.ids) == (
+        record.label,
+        record.date,
+        record.papers,
+        record.ids,
+    )
+    assert record.papers == 2 * WEEKDAY and len(record.ids) == 2 * WEEKDAY
+    assert [f.split(": ")[1].split()[0] for f in whole] == ["AD303"] * WEEKDAY + ["AD302"]
