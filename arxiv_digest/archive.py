@@ -28,7 +28,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
-from .calendar import calendar_path, update_calendar
+from .calendar import CalendarUpdate, calendar_path, update_calendar
 from .checks import DigestRecord, FileCheck, Finding, check_files
 from .files import DIGEST_NAME, find_digests, path_parts
 from .model import Paper
@@ -42,8 +42,8 @@ __all__ = [
     "THIN_WEEKS",
     "Archive",
     "ArchiveRules",
-    "calendar_folders",
     "category_folder",
+    "update_calendars",
 ]
 
 #: AD301: the shortest run of missing days that is a gap ...
@@ -379,19 +379,25 @@ class Archive:
                 yield day, paper
 
 
-def calendar_folders(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
-    """The category folders wholly in the folders among ``paths`` that keep a calendar.
+def update_calendars(
+    paths: Sequence[str | os.PathLike[str]], *, write: bool = True
+) -> list[CalendarUpdate]:
+    """Write again each stale calendar of the category folders wholly in the folders given.
 
-    (Their calendars are what ``check`` compares, AD305, and ``fix`` writes again.)
+    What ``fix`` does for AD305. Only categories that keep a calendar count; returns the
+    calendars that were stale (written unless ``write`` is false).
 
-    >>> calendar_folders(["tests/corpus"])  # no calendar.md there
+    >>> update_calendars(["tests/dailypapers"])  # both calendars are current
     []
     """
     folders = [os.fspath(path) for path in paths if os.path.isdir(path)]
     rules = ArchiveRules(folders)
-    found = []
+    categories: list[str] = []
     for path, _root in find_digests(folders).files:
         days = rules._days_of(path)
-        if days is not None and days.folder not in found and days.whole and days.name:
-            found.append(days.folder)
-    return [folder for folder in found if calendar_path(folder)[1]]
+        if days is not None and days.whole and days.name and days.folder not in categories:
+            categories.append(days.folder)
+    updates = [
+        update_calendar(folder, write=write) for folder in categories if calendar_path(folder)[1]
+    ]
+    return [update for update in updates if update.changed]

@@ -663,15 +663,11 @@ def fix(
     if (not selected or "AD305".startswith(selected)) and not (
         ignored and "AD305".startswith(ignored)
     ):
-        from .archive import calendar_folders
-        from .calendar import update_calendar
+        from .archive import update_calendars
 
-        for folder in calendar_folders(paths):
-            update = update_calendar(folder, write=not diff)
-            if update.changed:
-                message = f"calendar written again for the files in {folder}"
-                made = Fix(update.first_difference(), "AD305", message)
-                calendars.append((update.path, update.old or "", update.new, made))
+        for update in update_calendars(paths, write=not diff):
+            made = Fix(update.first_difference(), "AD305", "written again for the files present")
+            calendars.append((update.path, update.old or "", update.new, made))
     fixes = sum(len(d.result.fixes) for d in done)
     changed = sum(d.result.changed for d in done)
     remaining = [finding for d in done for finding in d.result.remaining] + undecodable

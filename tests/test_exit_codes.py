@@ -326,10 +326,10 @@ def _interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def _bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     import arxiv_digest.checks
 
-    def broken(path: object) -> list[object]:
+    def broken(path: object, record: object) -> list[object]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(arxiv_digest.checks, "check_file", broken)
+    monkeypatch.setattr(arxiv_digest.checks, "_check_whole", broken)  # what check runs per file
     code, _, err = run("check", str(REAL))
     assert err.startswith("arxiv-digest: internal error (this is a bug in arxiv-digest;")
     return [code]
