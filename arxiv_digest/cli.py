@@ -936,6 +936,11 @@ def select_command(**given: Any) -> None:
             sys.exit(EXIT_ERROR)
     quiet = given["quiet"]
     work = _work(paths, "nothing written", quiet)
+    # The outputs' folders are made if needed: the first run of a scheduled job just works.
+    folders = [output if output_format == "digest" else os.path.dirname(output)]
+    for folder in [*folders, os.path.dirname(given["seen"] or "")]:
+        if folder:
+            os.makedirs(folder, exist_ok=True)
     found = select_archive(
         work, query, seen=state, blocks=output_format == "digest", jobs=given["jobs"] or _cores()
     )
@@ -944,7 +949,6 @@ def select_command(**given: Any) -> None:
     emitted = list(found.selected)
     failed_days = 0
     if output_format == "digest":
-        os.makedirs(output, exist_ok=True)
         for day in write_digests(emitted, output):
             if day.error is not None:
                 click.echo(f"arxiv-digest: error: {day.error}", err=True)

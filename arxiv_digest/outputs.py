@@ -240,7 +240,11 @@ def day_path(folder: str, category: str, date: dt.date) -> str:
 
 @attrs.frozen
 class DayWritten:
-    """One day file of the digest output: its path, papers added, and an error if any."""
+    """One day file of the digest output: its path, papers added, and an error if any.
+
+    >>> DayWritten("out/cs.CV/2023/03/20230311.md", 2).error is None
+    True
+    """
 
     path: str
     added: int

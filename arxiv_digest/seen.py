@@ -64,12 +64,25 @@ class SeenState:
         return len(self.versions)
 
     def is_new(self, paper: Paper) -> bool:
-        """Whether ``paper`` was not emitted before, in this version or a newer one."""
+        """Whether ``paper`` was not emitted before, in this version or a newer one.
+
+        >>> from arxiv_digest import iter_papers
+        >>> paper = next(iter_papers("tests/corpus/cs.CV/2023/03/20230311.md"))  # v1
+        >>> SeenState({"2303.06250": 1}).is_new(paper), SeenState({"2303.06250": 2}).is_new(paper)
+        (False, False)
+        """
         arxiv_id, version = split_entry_id(paper.entry_id)
         return self.versions.get(arxiv_id, 0) < version
 
     def add(self, paper: Paper) -> None:
-        """Remember that ``paper`` was emitted."""
+        """Remember that ``paper`` was emitted (an older version than the one kept changes nothing).
+
+        >>> from arxiv_digest import iter_papers
+        >>> state = SeenState({"2303.06250": 3})
+        >>> state.add(next(iter_papers("tests/corpus/cs.CV/2023/03/20230311.md")))
+        >>> state.versions
+        {'2303.06250': 3}
+        """
         arxiv_id, version = split_entry_id(paper.entry_id)
         if self.versions.get(arxiv_id, 0) < version:
             self.versions[arxiv_id] = version

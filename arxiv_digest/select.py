@@ -91,13 +91,30 @@ def fold(text: str) -> str:
 
 
 def _words_pattern(words: list[str]) -> str:
-    """Folded words in this order, apart only by non-word characters, on word boundaries."""
-    pattern = r"\W+".join(re.escape(word) for word in words)
+    """Folded words in this order, apart only by non-word characters, on word boundaries.
+
+    The boundary before the first word is tested after it, by a look-behind of its length:
+    a pattern that starts with a literal is searched for by its literal, several times
+    faster than one that starts with a look-behind.
+    """
+    first, *rest = (re.escape(word) for word in words)
+    pattern = first
     if re.match(r"\w", words[0]):
-        pattern = r"(?<!\w)" + pattern
+        pattern += rf"(?<!\w.{{{len(words[0])}}})"
+    pattern += "".join(rf"\W+{word}" for word in rest)
     if re.search(r"\w$", words[-1]):
         pattern += r"(?!\w)"
     return pattern
+
+
+def _regex_flags(pattern: str) -> int:
+    """Ignore case only for a pattern with upper-case letters (escapes such as ``\\S`` aside).
+
+    The text is folded to lower case already, and a search that ignores case is several
+    times slower.
+    """
+    letters = re.sub(r"\\.", "", pattern)
+    return re.IGNORECASE if any(c.isupper() for c in letters) else 0
 
 
 _TERM = re.compile(r'"([^"]*)"|([^\s"]+)|(")')
@@ -112,7 +129,7 @@ def compile_terms(terms: str) -> tuple[re.Pattern[str], ...]:
     unclosed quote or no word at all.
 
     >>> [p.pattern for p in compile_terms('GAN "point cloud"')]
-    ['(?<!\\\\w)gan(?!\\\\w)', '(?<!\\\\w)point\\\\W+cloud(?!\\\\w)']
+    ['gan(?<!\\\\w.{3})(?!\\\\w)', 'point(?<!\\\\w.{5})\\\\W+cloud(?!\\\\w)']
     >>> compile_terms('"point cloud')
     Traceback (most recent call last):
     ...
@@ -122,7 +139,7 @@ def compile_terms(terms: str) -> tuple[re.Pattern[str], ...]:
         if not terms[3:]:
             raise SelectError(f"{terms!r}: the pattern after re: is empty")
         try:
-            return (re.compile(terms[3:], re.IGNORECASE),)
+            return (re.compile(terms[3:], _regex_flags(terms[3:])),)
         except re.error as error:
             raise SelectError(f"bad pattern {terms!r}: {error}") from None
     patterns = []
@@ -157,11 +174,18 @@ _Terms = list[tuple[re.Pattern[str], ...]]
 
 
 def _found(paper: Paper, fields: tuple[str, ...], any_of: _Terms) -> bool:
+    """Whether all patterns of one of ``any_of`` are found, each in one of the fields."""
     texts = _texts(paper, fields)
-    return any(
-        all(any(pattern.search(text) for text in texts) for pattern in patterns)
-        for patterns in any_of
-    )
+    for patterns in any_of:
+        for pattern in patterns:
+            for text in texts:
+                if pattern.search(text):
+                    break
+            else:  # this pattern is in no field: this term does not match
+                break
+        else:
+            return True
+    return False
 
 
 def matching(*terms: str, fields: Sequence[str] = FIELDS) -> Predicate:
@@ -331,6 +355,11 @@ class Selected:
     ``head`` is its digest without papers (the header's label and date, the newline),
     ``relative`` the digest's path relative to the folder given (as ``to-json`` writes it), and
     ``block`` the paper's block as the file holds it, when the output needs it.
+
+    >>> work = [("tests/corpus/cs.CV/2023/03/20230311.md", "2023/03/20230311.md")]
+    >>> found = select_archive(work, Query(match=("ReBound",)), blocks=True).selected[0]
+    >>> found.head.date, found.relative, found.block.splitlines()[1]
+    (datetime.date(2023, 3, 11), '2023/03/20230311.md', '- **Arxiv ID**: http://arxiv.org/abs/2303.06250v1')
     """
 
     paper: Paper
@@ -397,6 +426,11 @@ class Selection:
 
     ``papers`` is the number of papers read, ``already_seen`` how many selected ones were
     left out as seen before (or repeated in this run), ``errors`` the files left out.
+
+    >>> work = [("tests/corpus/cs.CV/2023/03/20230311.md", "20230311.md"), ("nope.md", "nope.md")]
+    >>> found = select_archive(work, Query(match=("ReBound",)))
+    >>> len(found.selected), found.files, found.papers, found.errors
+    (1, 2, 45, ('nope.md: cannot read: No such file or directory',))
     """
 
     selected: tuple[Selected, ...]
