@@ -1,7 +1,7 @@
 """The ``arxiv-digest`` command: it parses arguments and prints; each command's work is a module.
 
 ``check`` (checks), ``fix`` (fix), ``to-json`` (convert), ``to-parquet`` (parquet),
-``from-json`` (fromjson) and ``collect`` (collect).
+``from-json`` (fromjson), ``collect`` (collect) and ``select`` (select, outputs, seen).
 
 Only click and the parser are imported at start; JSON, Parquet, progress bars and process
 pools are imported by the subcommands that use them, so that ``arxiv-digest check`` starts
@@ -87,11 +87,12 @@ Examples:
   arxiv-digest from-json cs.CV.jsonl -o rebuilt/
   arxiv-digest fix cs.CV --diff
   arxiv-digest collect cs.CV --from 2023-03-11 --to 2023-03-12 -o archive/
+  arxiv-digest select cs.CV --match diffusion --exclude medical --format atom -o mine.xml
 """,
 )
 @click.version_option(__version__, "-V", "--version", prog_name="arxiv-digest")
 def main() -> None:
-    """Check, fix, convert and collect daily arXiv digest Markdown files."""
+    """Check, fix, convert, collect and select from daily arXiv digest Markdown files."""
 
 
 # --------------------------------------------------------------------------- check
