@@ -348,7 +348,7 @@ def to_json(
       arxiv-digest to-json cs.CV/2023 --format json | jq '.[0].papers[0].title'
     """
     from .convert import convert_in_order
-    from .files import atomic_output, signals_held
+    from .files import signals_held
 
     with signals_held():  # load it before any output exists: it crashes if interrupted loading
         import orjson  # noqa: F401
@@ -367,12 +367,7 @@ def to_json(
         if array:
             file.write(b"\n]\n" if written else b"]\n")
 
-    if output == "-":
-        run(sys.stdout.buffer)
-        sys.stdout.flush()
-    else:
-        with atomic_output(output) as file:
-            run(file)
+    _write_to(output, run)
     if not quiet:
         converted = len(work) - tally.failed
         files = (
@@ -385,6 +380,18 @@ def to_json(
             err=True,
         )
     _end(tally.exit_status())  # the output is in place, the workers gone
+
+
+def _write_to(output: str, write: Callable[[IO[bytes]], None]) -> None:
+    """Run ``write`` on stdout (``-``) or on the file ``output``, written atomically."""
+    if output == "-":
+        write(sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+        from .files import atomic_output
+
+        with atomic_output(output) as file:
+            write(file)
 
 
 # --------------------------------------------------------------------------- to-parquet
@@ -972,14 +979,7 @@ def select_command(**given: Any) -> None:
             def render(file: IO[bytes]) -> None:
                 file.write(data)
 
-        if output == "-":
-            render(sys.stdout.buffer)
-            sys.stdout.flush()
-        else:
-            from .files import atomic_output
-
-            with atomic_output(output) as file:
-                render(file)
+        _write_to(output, render)
     if state is not None:  # only once the output is in place
         for item in emitted:
             state.add(item.paper)

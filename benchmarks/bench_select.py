@@ -13,8 +13,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from bench_cli import best  # this folder is on the path of a script run from it
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent / "tests" / "corpus"
@@ -25,15 +26,6 @@ TERMS = [
     *("--match", "diffusion", "--match", '"point cloud"', "--match", "re:nerfs?"),
     *("--match", "gaussian splatting", "--exclude", "medical", "--exclude", "survey"),
 ]
-
-
-def best(command: list[str], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=False, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -366,17 +366,8 @@ def test_jsonl_output_is_to_json_flat_rows(tmp_path: Path) -> None:
         for row in map(json.loads, flat.read_text(encoding="utf-8").splitlines())
     }
     out = tmp_path / "mine.jsonl"
-    code, _, _ = run(
-        str(ARCHIVE),
-        "--author",
-        "Hervé Lombaert",
-        "--match",
-        "re:.",
-        "--format",
-        "jsonl",
-        "-o",
-        str(out),
-    )
+    jsonl = ["--format", "jsonl", "-o", str(out)]
+    code, _, _ = run(str(ARCHIVE), "--author", "Hervé Lombaert", "--match", "re:.", *jsonl)
     assert code == 0
     mine = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert mine and mine == [rows[(row["path"], row["entry_id"])] for row in mine]
@@ -426,17 +417,8 @@ def test_seen_second_run_emits_nothing_third_only_the_new_day(tmp_path: Path) ->
     held = last.read_bytes()
     last.unlink()
     state, out = tmp_path / "seen.tsv", tmp_path / "new.jsonl"
-    args = [
-        str(archive),
-        "--match",
-        "re:.",
-        "--format",
-        "jsonl",
-        "-o",
-        str(out),
-        "--seen",
-        str(state),
-    ]
+    jsonl = ["--format", "jsonl", "-o", str(out), "--seen", str(state)]
+    args = [str(archive), "--match", "re:.", *jsonl]
 
     assert run(*args)[0] == 0
     first = out.read_text(encoding="utf-8").splitlines()
