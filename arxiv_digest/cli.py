@@ -961,7 +961,7 @@ def select_command(**given: Any) -> None:
             if day.error is not None:
                 click.echo(f"arxiv-digest: error: {day.error}", err=True)
                 failed_days += 1
-                emitted = [s for s in emitted if not _same_day(s, day.path, output)]
+                emitted = [s for s in emitted if s.paper not in day.given]
     else:
         title = given["title"] or f"arXiv: {query.describe()}"
         if output_format == "jsonl":
@@ -998,16 +998,6 @@ def select_command(**given: Any) -> None:
 
 def _reason(error: Exception) -> str:
     return (error.strerror or str(error)) if isinstance(error, OSError) else str(error)
-
-
-def _same_day(item: Any, path: str, output: str) -> bool:
-    """Whether a selected paper belongs to the day file ``path`` (one that was not written)."""
-    from .outputs import day_path
-
-    try:
-        return day_path(output, item.head.category, item.head.date) == path
-    except ValueError:
-        return path == os.path.join(output, item.head.category)
 
 
 def run(argv: Sequence[str] | None = None) -> None:

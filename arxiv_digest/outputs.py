@@ -14,8 +14,9 @@ from typing import IO, TYPE_CHECKING
 
 import attrs
 
+from .model import Paper
+
 if TYPE_CHECKING:
-    from .model import Paper
     from .select import Selected
 
 __all__ = [
@@ -242,6 +243,9 @@ def day_path(folder: str, category: str, date: dt.date) -> str:
 class DayWritten:
     """One day file of the digest output: its path, papers added, and an error if any.
 
+    ``given`` are the papers this run had for the day: when the file could not be written,
+    none of them was emitted.
+
     >>> DayWritten("out/cs.CV/2023/03/20230311.md", 2).error is None
     True
     """
@@ -249,6 +253,7 @@ class DayWritten:
     path: str
     added: int
     error: str | None = None
+    given: tuple[Paper, ...] = ()
 
 
 def write_digests(selected: Sequence[Selected], folder: str) -> list[DayWritten]:
@@ -281,10 +286,11 @@ def _write_day(folder: str, category: str, date: dt.date, items: list[Selected])
     from .lines import header_line
     from .parser import paper_blocks, parse_decoded, read_text
 
+    given = tuple(item.paper for item in items)
     try:
         path = day_path(folder, category, date)
     except ValueError as error:
-        return DayWritten(os.path.join(folder, category), 0, str(error))
+        return DayWritten(os.path.join(folder, category), 0, str(error), given)
     newline = items[0].head.newline
     header = header_line(category, date).replace("\n", newline)
     papers: list[tuple[Paper, str]] = []
@@ -293,7 +299,7 @@ def _write_day(folder: str, category: str, date: dt.date, items: list[Selected])
             text = read_text(path)
             existing = parse_decoded(text, path=path)
         except (DigestSyntaxError, OSError) as error:
-            return DayWritten(path, 0, f"{failure(path, error)} (not changed)")
+            return DayWritten(path, 0, f"{failure(path, error)} (not changed)", given)
         newline = existing.newline
         header = text[: text.find("\n") + 1]
         papers = list(zip(existing.papers, paper_blocks(text)))
@@ -315,4 +321,4 @@ def _write_day(folder: str, category: str, date: dt.date, items: list[Selected])
         papers.sort(key=lambda pair: pair[0].published)  # stable: a day's order is kept
         os.makedirs(os.path.dirname(path), exist_ok=True)
         write_atomic(path, (header + "".join(block for _, block in papers)).encode("utf-8"))
-    return DayWritten(path, added)
+    return DayWritten(path, added, None, given)

@@ -307,6 +307,26 @@ def test_digest_output_keeps_crlf_and_adds_to_a_day(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["check", str(out)]).exit_code == 0
 
 
+def test_a_day_that_cannot_be_written_is_left_and_not_seen(tmp_path: Path) -> None:
+    out, state = tmp_path / "out", tmp_path / "seen.tsv"
+    day = out / "cs.CV/2023/03/20230311.md"
+    day.parent.mkdir(parents=True)
+    day.write_bytes(b"# broken\n")
+    source = ARCHIVE / "2023/03/20230311.md"
+    text = source.read_text(encoding="utf-8").replace(" cs.CV on ", " a/b on ", 1)
+    odd = tmp_path / "odd/20230311.md"
+    odd.parent.mkdir()
+    odd.write_text(text, encoding="utf-8")
+    args = ["--match", "ReBound", "--format", "digest", "-o", str(out), "--seen", str(state)]
+    code, _, stderr = run(str(odd), *args)
+    assert code == 1 and "the header label 'a/b' cannot be a folder name" in stderr
+    assert not (out / "a").exists() and SeenState.load(state).versions == {}
+    code, _, stderr = run(str(source), *args)
+    assert code == 1 and f"{day}:1:" in stderr and "(not changed)" in stderr
+    assert day.read_bytes() == b"# broken\n"
+    assert SeenState.load(state).versions == {}  # emitted again once the day can be written
+
+
 def test_atom_output_parses_with_every_field(tmp_path: Path) -> None:
     out = tmp_path / "feed.xml"
     args = ["--match", "gan", "--match", '"point cloud"', "--format", "atom", "-o", str(out)]
