@@ -76,7 +76,6 @@ def _unmarked(found: re.Match[str]) -> str:
     return "".join(c for c in found[0] if not unicodedata.combining(c))
 
 
-@functools.lru_cache(maxsize=64)  # a paper's fields are folded once for --match and --exclude
 def fold(text: str) -> str:
     """``text`` as it is compared: case-folded, NFKD-decomposed, without combining marks.
 
