@@ -918,10 +918,10 @@ def select_command(**given: Any) -> None:
     paths, output, output_format = given["paths"], given["output"], given["output_format"]
     if not paths:
         raise click.UsageError("give the archives or files to select from (or paths in --config)")
-    dates = {}
-    for name, option in (("first", "--from"), ("last", "--to")):
-        value = given["start" if name == "first" else "end"]
-        dates[name] = value if value is None or isinstance(value, dt.date) else _date(value, option)
+    first, last = (  # a date of the config file, or a string of the command line
+        _date(value, option) if isinstance(value, str) else value
+        for value, option in ((given["start"], "--from"), (given["end"], "--to"))
+    )
     try:
         query = Query(
             match=tuple(given["match"]),
@@ -929,7 +929,8 @@ def select_command(**given: Any) -> None:
             authors=tuple(given["authors"]),
             categories=tuple(given["categories"]),
             fields=tuple(given["fields"]) or ("title", "summary", "comment"),
-            **dates,
+            first=first,
+            last=last,
         )
     except SelectError as error:
         raise click.UsageError(str(error)) from None

@@ -573,6 +573,10 @@ def test_missing_config_and_no_paths(tmp_path: Path) -> None:
     assert code == 2 and "give the archives or files" in stderr
     code, _, stderr = run(str(ARCHIVE), "--format", "digest")
     assert code == 2 and "give -o FOLDER" in stderr
+    code, _, stderr = run(str(ARCHIVE), "--from", "2023-03-12", "--to", "2023-03-11")
+    assert code == 2 and "the last day 2023-03-11 is before the first 2023-03-12" in stderr
+    code, _, stderr = run(str(ARCHIVE), "--from", "yesterday")
+    assert code == 2 and "'yesterday' is not a date YYYY-MM-DD" in stderr
 
 
 # --------------------------------------------------------------------------- the daily job
