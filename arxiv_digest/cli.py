@@ -1,7 +1,8 @@
 """The ``arxiv-digest`` command: it parses arguments and prints; each command's work is a module.
 
 ``check`` (checks, archive), ``fix`` (fix), ``to-json`` (convert), ``to-parquet`` (parquet),
-``from-json`` (fromjson), ``calendar`` (calendar) and ``collect`` (collect).
+``from-json`` (fromjson), ``calendar`` (calendar), ``collect`` (collect) and ``select`` (select,
+outputs, seen).
 
 Only click and the parser are imported at start; JSON, Parquet, progress bars and process
 pools are imported by the subcommands that use them, so that ``arxiv-digest check`` starts
@@ -88,11 +89,12 @@ Examples:
   arxiv-digest fix cs.CV --diff
   arxiv-digest calendar archive/cs.CV
   arxiv-digest collect cs.CV --from 2023-03-11 --to 2023-03-12 -o archive/
+  arxiv-digest select cs.CV --match diffusion --exclude medical --format atom -o mine.xml
 """,
 )
 @click.version_option(__version__, "-V", "--version", prog_name="arxiv-digest")
 def main() -> None:
-    """Check, fix, convert and collect daily arXiv digest Markdown files."""
+    """Check, fix, convert, collect and select from daily arXiv digest Markdown files."""
 
 
 # --------------------------------------------------------------------------- check
@@ -371,7 +373,7 @@ def to_json(
       arxiv-digest to-json cs.CV/2023 --format json | jq '.[0].papers[0].title'
     """
     from .convert import convert_in_order
-    from .files import atomic_output, signals_held
+    from .files import signals_held
 
     with signals_held():  # load it before any output exists: it crashes if interrupted loading
         import orjson  # noqa: F401
@@ -390,12 +392,7 @@ def to_json(
         if array:
             file.write(b"\n]\n" if written else b"]\n")
 
-    if output == "-":
-        run(sys.stdout.buffer)
-        sys.stdout.flush()
-    else:
-        with atomic_output(output) as file:
-            run(file)
+    _write_to(output, run)
     if not quiet:
         converted = len(work) - tally.failed
         files = (
@@ -408,6 +405,18 @@ def to_json(
             err=True,
         )
     _end(tally.exit_status())  # the output is in place, the workers gone
+
+
+def _write_to(output: str, write: Callable[[IO[bytes]], None]) -> None:
+    """Run ``write`` on stdout (``-``) or on the file ``output``, written atomically."""
+    if output == "-":
+        write(sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+        from .files import atomic_output
+
+        with atomic_output(output) as file:
+            write(file)
 
 
 # --------------------------------------------------------------------------- to-parquet
@@ -909,6 +918,191 @@ def collect(
         click.echo(f"arxiv-digest: error: {path}: not written: {failure.message}", err=True)
     click.echo(f"{category} {first} to {last}: {report.summary()}")
     sys.exit(EXIT_FINDINGS if report.failed else EXIT_CLEAN)
+
+
+# --------------------------------------------------------------------------- select
+
+# Config file keys -> this command's parameter names (select.CONFIG_KEYS lists the keys).
+_SELECT_PARAMETERS = {
+    "paths": "paths",
+    "match": "match",
+    "exclude": "exclude",
+    "in": "fields",
+    "author": "authors",
+    "category": "categories",
+    "from": "start",
+    "to": "end",
+    "seen": "seen",
+    "format": "output_format",
+    "output": "output",
+    "title": "title",
+    "feed-url": "feed_url",
+    "jobs": "jobs",
+}
+
+
+@main.command("select")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--match", multiple=True, metavar="TERMS", help="Keep papers with all these words.")
+@click.option("--exclude", multiple=True, metavar="TERMS", help="Drop papers with all these words.")
+@click.option(
+    "--in",
+    "fields",
+    multiple=True,
+    type=click.Choice(["title", "summary", "comment"]),
+    help="Where --match and --exclude look (default: all three).",
+)
+@click.option("--author", "authors", multiple=True, metavar="NAME", help="An author's whole name.")
+@click.option(
+    "--category", "categories", multiple=True, metavar="CAT", help="A category, cross-lists too."
+)
+@click.option("--from", "start", default=None, metavar="YYYY-MM-DD", help="First day (UTC).")
+@click.option("--to", "end", default=None, metavar="YYYY-MM-DD", help="Last day (included).")
+@click.option("--seen", default=None, metavar="STATE", help="Emit only what this file has not.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["digest", "jsonl", "atom", "md"]),
+    default="md",
+    show_default=True,
+    help="digest: files in OUT/; jsonl: flat rows; atom: a feed; md: a reading list.",
+)
+@click.option("-o", "--output", default="-", metavar="OUT", help="Output; - is stdout.")
+@click.option("--title", default=None, help="The feed's or reading list's title.")
+@click.option("--feed-url", default=None, metavar="URL", help="Where the feed is published.")
+@click.option("--config", default=None, metavar="TOML", help="Options from a TOML file.")
+@_JOBS
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
+@_bug_guard
+def select_command(**given: Any) -> None:
+    """Select papers from archives: by words in or out, authors, categories, days, novelty.
+
+    --match TERMS keeps a paper whose title, summary or comment holds every word of TERMS
+    (case and accents do not count; whole words: GAN does not match organ); "a quoted
+    phrase" is its words in order; re:PATTERN a regular expression. Repeated --match: any
+    of them. Each --exclude drops what it matches. --author matches a whole name as the
+    archive writes it, --category a term of the categories (cross-lists count). Kinds
+    combine with AND. With --seen STATE, only papers not emitted before (or in a newer
+    version) are emitted, and STATE is updated once the output is written.
+
+    OUT: for --format digest a folder (OUT/CATEGORY/YYYY/MM/YYYYMMDD.md, each block byte
+    for byte as in the archive; days already there are added to); otherwise a file, written
+    atomically (- is stdout). --config reads the same options from a TOML file; options
+    given on the command line win.
+
+    Exit status: 0 done; 1 broken files left out or days not written; 2 usage or I/O error
+    (a bad pattern, a damaged STATE, a path with no digest): nothing is written then.
+
+    \b
+    Examples:
+      arxiv-digest select cs.CV --match "diffusion model" --exclude medical
+      arxiv-digest select cs.CV --match '"neural radiance"' --match re:nerfs? -o nerf.md
+      arxiv-digest select cs.CV --author "Kaiming He" --format atom -o he.xml
+      arxiv-digest select --config interests.toml
+    """
+    import time
+
+    from .outputs import atom_feed, reading_list, write_digests, write_jsonl
+    from .seen import SeenError, SeenState
+    from .select import Query, SelectError, read_config, select_archive
+
+    started = time.perf_counter()
+    context = click.get_current_context()
+    if given["config"] is not None:
+        try:
+            config = read_config(given["config"])
+        except (SelectError, OSError) as error:
+            where = f"{given['config']}: " if isinstance(error, OSError) else ""
+            click.echo(f"arxiv-digest: error: {where}{_reason(error)}", err=True)
+            sys.exit(EXIT_ERROR)
+        for key, value in config.items():
+            name = _SELECT_PARAMETERS[key]
+            if context.get_parameter_source(name) in (None, click.core.ParameterSource.DEFAULT):
+                given[name] = value
+    paths, output, output_format = given["paths"], given["output"], given["output_format"]
+    if not paths:
+        raise click.UsageError("give the archives or files to select from (or paths in --config)")
+    first, last = (  # a date of the config file, or a string of the command line
+        _date(value, option) if isinstance(value, str) else value
+        for value, option in ((given["start"], "--from"), (given["end"], "--to"))
+    )
+    try:
+        query = Query(
+            match=tuple(given["match"]),
+            exclude=tuple(given["exclude"]),
+            authors=tuple(given["authors"]),
+            categories=tuple(given["categories"]),
+            fields=tuple(given["fields"]) or ("title", "summary", "comment"),
+            first=first,
+            last=last,
+        )
+    except SelectError as error:
+        raise click.UsageError(str(error)) from None
+    if output_format == "digest" and output == "-":
+        raise click.UsageError("--format digest writes a folder of digests: give -o FOLDER")
+    state = None
+    if given["seen"] is not None:
+        try:
+            state = SeenState.load(given["seen"])
+        except SeenError as error:
+            click.echo(f"arxiv-digest: error: {error}", err=True)
+            sys.exit(EXIT_ERROR)
+    quiet = given["quiet"]
+    work = _work(paths, "nothing written", quiet)
+    # The outputs' folders are made if needed: the first run of a scheduled job just works.
+    folders = [output if output_format == "digest" else os.path.dirname(output)]
+    for folder in [*folders, os.path.dirname(given["seen"] or "")]:
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+    found = select_archive(
+        work, query, seen=state, blocks=output_format == "digest", jobs=given["jobs"] or _cores()
+    )
+    for problem in found.errors:
+        click.echo(f"arxiv-digest: error: {problem}", err=True)
+    emitted = list(found.selected)
+    failed_days = 0
+    if output_format == "digest":
+        for day in write_digests(emitted, output):
+            if day.error is not None:
+                click.echo(f"arxiv-digest: error: {day.error}", err=True)
+                failed_days += 1
+                emitted = [s for s in emitted if s.paper not in day.given]
+    else:
+        title = given["title"] or f"arXiv: {query.describe()}"
+        if output_format == "jsonl":
+
+            def render(file: IO[bytes]) -> None:
+                write_jsonl(emitted, file)
+
+        else:
+            data = (
+                atom_feed(emitted, title=title, self_url=given["feed_url"])
+                if output_format == "atom"
+                else reading_list(emitted, title=title).encode("utf-8")
+            )
+
+            def render(file: IO[bytes]) -> None:
+                file.write(data)
+
+        _write_to(output, render)
+    if state is not None:  # only once the output is in place
+        for item in emitted:
+            state.add(item.paper)
+        state.save()
+    if not quiet:
+        seen_note = f" ({found.already_seen} seen before)" if found.already_seen else ""
+        click.echo(
+            f"Selected {len(found.selected)} of {_plural(found.papers, 'paper')} in"
+            f" {_plural(found.files, 'file')}{seen_note} in {time.perf_counter() - started:.2f} s.",
+            err=True,
+        )
+    if found.unreadable:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if found.errors or failed_days else EXIT_CLEAN)
+
+
+def _reason(error: Exception) -> str:
+    return (error.strerror or str(error)) if isinstance(error, OSError) else str(error)
 
 
 def run(argv: Sequence[str] | None = None) -> None:

@@ -335,6 +335,69 @@ def _bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return [code]
 
 
+@case(
+    "a term that cannot be used (`select`): a `re:` pattern that does not compile, an unclosed"
+    " quote, no word"
+)
+def _select_terms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    codes = []
+    for term in ("re:(", '"open', '""'):
+        out = tmp_path / "out.md"
+        code, _, err = run("select", str(REAL), "--match", term, "-o", str(out))
+        assert "Error: " in err and not out.exists()
+        codes.append(code)
+    return codes
+
+
+@case("a damaged `--seen` state file (`select`)")
+def _select_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    state, out = tmp_path / "seen.tsv", tmp_path / "out.md"
+    state.write_text("2303.06250 1\n", encoding="utf-8")
+    code, _, err = run("select", str(REAL), "--seen", str(state), "-o", str(out))
+    assert err.startswith(f"arxiv-digest: error: {state}:1: damaged state file")
+    assert not out.exists()
+    return [code]
+
+
+@case(
+    "a config file that cannot be used (`select --config`): not TOML, an unknown key, a value"
+    " of the wrong type"
+)
+def _select_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    codes = []
+    config = tmp_path / "interests.toml"
+    for text in ("match = [\n", "mach = 'x'\n", "jobs = 0\n"):
+        config.write_text(text, encoding="utf-8")
+        code, _, err = run("select", str(REAL), "--config", str(config))
+        assert err.startswith(f"arxiv-digest: error: {config}: ")
+        codes.append(code)
+    return codes
+
+
+@case("a file that does not parse (`select`)")
+def _select_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    broken = digest_file(tmp_path / "c", BROKEN.encode())
+    code, out, err = run("select", str(broken), str(REAL), "--match", "ReBound")
+    assert err.startswith(f"arxiv-digest: error: {broken}:")
+    assert out.count("\n- [") == 1  # the other file's paper
+    return [code]
+
+
+@case(
+    "a day that cannot be written (`select --format digest`): a broken day file already in OUT,"
+    " a header label that is no folder name"
+)
+def _select_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    out = tmp_path / "out"
+    day = digest_file(out / "cs.CV/2023/03", b"# broken\n")
+    code, _, err = run("select", str(REAL), "--format", "digest", "-o", str(out))
+    assert err.startswith(f"arxiv-digest: error: {day}:1:") and day.read_bytes() == b"# broken\n"
+    odd = digest_file(tmp_path / "odd", TEXT.replace(" cs.CV on ", " .. on ", 1).encode())
+    other, _, err = run("select", str(odd), "--format", "digest", "-o", str(out))
+    assert "the header label '..' cannot be a folder name" in err
+    return [code, other]
+
+
 ROWS = documented()
 
 
