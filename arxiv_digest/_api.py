@@ -182,8 +182,6 @@ class Fetcher:
             if error.status == 429 or error.status >= 500:
                 return f"HTTP {error.status} from the arXiv API"
             return None
-        if isinstance(error, arxiv.UnexpectedEmptyPageError):
-            return "the arXiv API sent an empty page in the middle of the results"
         if isinstance(error, OSError):  # requests' errors: refused, reset, timed out
             name = type(error).__name__
             if "Timeout" in name:
@@ -214,6 +212,10 @@ class Fetcher:
                             " collect a shorter range"
                         )
                 return results, self.pages
+            except arxiv.UnexpectedEmptyPageError:
+                # The client cannot page on from here (its first page empty is its end): the
+                # count tells whether anything is missing, and the range is asked again whole.
+                return results, self.pages
             except (arxiv.ArxivError, OSError, _BadPage) as error:
                 reason = self._reason(error)
                 if reason is None:
@@ -243,9 +245,12 @@ class Fetcher:
             sort_order=arxiv.SortOrder.Ascending,
         )
         tries = 0
+        before: set[str] | None = None
         while True:
             results, pages = self._attempt(search)
-            problem = _problem(results, pages, expect_papers)
+            ids = {result.entry_id for result in results}
+            problem = _problem(results, ids, pages, expect_papers, before)
+            before = ids
             if problem is None or tries >= self.retries:
                 total = max((page.total for page in pages), default=0)
                 return Answer(tuple(results), total, problem)
@@ -253,18 +258,32 @@ class Fetcher:
             self._wait(problem, tries, "asking for the whole range again,")
 
 
-def _problem(results: list[Any], pages: list[_Page], expect_papers: bool) -> str | None:
-    """Why an answer does not add up, or None when it does."""
+def _problem(
+    results: list[Any],
+    ids: set[str],
+    pages: list[_Page],
+    expect_papers: bool,
+    before: set[str] | None,
+) -> str | None:
+    """Why an answer does not add up, or None when it does.
+
+    It adds up when every page gave the same ``totalResults`` and that many entries arrived,
+    each paper once. Pages that overlap (the API's results shift while it is paged) send a
+    paper twice and another not at all, so an answer with repeats adds up only when the
+    try before it (``before``) gave the very same papers: the API lists one paper twice.
+    """
     totals = sorted({page.total for page in pages})
     if len(totals) > 1:
         low, high = totals[0], totals[-1]
         return f"the arXiv API's pages disagree on how many papers it holds ({low} to {high})"
     total = totals[0] if totals else 0
-    distinct = len({result.entry_id for result in results})
-    if distinct < total:
-        return f"the arXiv API sent {distinct} of the {total} papers it holds"
-    if distinct > total:
-        return f"the arXiv API sent {distinct} papers but says it holds {total}"
+    if len(results) < total:
+        return f"the arXiv API sent {len(ids)} of the {total} papers it holds"
+    if len(results) > total:
+        return f"the arXiv API sent {len(results)} papers but says it holds {total}"
+    if len(ids) < len(results) and ids != before:
+        repeats = len(results) - len(ids)
+        return f"the arXiv API sent {repeats} {'paper' if repeats == 1 else 'papers'} twice"
     if not results and expect_papers:
         return "the arXiv API returned no papers for a range that had papers"
     return None

@@ -766,6 +766,13 @@ def _date(value: str, option: str) -> dt.date:
     help="Wait between requests (the API's terms of use ask for 3).",
 )
 @click.option(
+    "--page-size",
+    type=click.IntRange(min=1, max=2000),
+    default=200,
+    show_default=True,
+    help="Results per request.",
+)
+@click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=120.0,
@@ -807,6 +814,7 @@ def collect(
     written: str | None,
     api_url: str | None,
     delay: float,
+    page_size: int,
     timeout: float,
     retries: int,
     backoff: float,
@@ -898,6 +906,7 @@ def collect(
             archive,
             api_url=api_url,
             delay=delay,
+            page_size=page_size,
             retries=retries,
             backoff=backoff,
             timeout=(min(30.0, timeout), timeout),

@@ -160,7 +160,13 @@ def day_path(archive: str | os.PathLike[str], category: str, date: dt.date) -> P
     >>> day_path("archive", "cs.CV", dt.date(2023, 3, 11)).as_posix()
     'archive/cs.CV/2023/03/20230311.md'
     """
-    return Path(archive, category, f"{date:%Y}", f"{date:%m}", f"{date:%Y%m%d}.md")
+    return Path(_day_file(archive, category, date))
+
+
+def _day_file(archive: str | os.PathLike[str], category: str, date: dt.date) -> str:
+    """:func:`day_path` as a string: asked for every day of a range, several times."""
+    year, month = f"{date.year:04d}", f"{date.month:02d}"
+    return os.path.join(archive, category, year, month, f"{year}{month}{date.day:02d}.md")
 
 
 def check_category(category: str) -> str:
@@ -241,7 +247,7 @@ def _had_papers(
     """
     span = (last - first).days + 1
     days = [first + dt.timedelta(days=offset) for offset in range(-7, span)]
-    held = [day for day in days if day_path(archive, category, day).exists()]
+    held = [day for day in days if os.path.exists(_day_file(archive, category, day))]
     return (
         any(day >= first for day in held)
         or 2 * sum(day <= last - dt.timedelta(days=7) for day in held) >= span
@@ -439,15 +445,19 @@ def collect(
                 RangeProblem(
                     first,
                     last,
-                    f"{answer.problem}; its days were written keeping every paper their files held",
+                    f"{first}..{last}: {answer.problem}; its days were written keeping every"
+                    " paper their files held",
                 )
             )
         day = first
         while day <= last:
+            path_text = _day_file(archive, category, day)
             if not answer.results and answer.problem is not None:
                 done = _Day("skipped")
+            elif day not in days and not os.path.lexists(path_text):
+                done = _Day("empty")  # most days of a long range: no need to look further
             else:
-                path = day_path(archive, category, day)
+                path = Path(path_text)
                 done = _write_day(
                     days.get(day, []),
                     path,

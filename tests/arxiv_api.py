@@ -21,9 +21,10 @@ short page, a ``totalResults`` that under-reports or reads 0, a page that overla
 the previous one, an entry without ``<published>`` or with a malformed one, an entry dropped,
 truncated XML, a connection accepted and never answered). ``missing`` are papers the API
 counts in ``totalResults`` and never sends (a short answer on every try); ``repeated`` are
-papers every answer lists twice. ``hold_at`` blocks that request until ``release`` is set, so a
-test can interrupt the client while it waits; ``wrong_order`` sorts the opposite way to
-``sortOrder``. Every wait is bounded (60 s), so a test cannot hang on the server.
+papers every answer lists (and counts) twice. ``hold_at`` blocks that request until
+``release`` is set, so a test can interrupt the client while it waits; ``wrong_order``
+sorts the opposite way to ``sortOrder``. Every wait is bounded (60 s), so a test cannot
+hang on the server.
 """
 
 from __future__ import annotations
@@ -58,11 +59,6 @@ def _attribute(value: str) -> str:
 
 def _when(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _minute(value: dt.datetime) -> str:
-    """The API's submittedDate key: GMT, to the minute (``[A TO B]`` is inclusive)."""
-    return value.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M")
 
 
 def entry(paper: Any) -> str:
@@ -143,8 +139,12 @@ def select(papers: Sequence[Any], params: Mapping[str, str], *, reverse: bool = 
             category = term[len("cat:") :]
             matched = [p for p in matched if category in p.categories]
         elif found := _DATE_RANGE.fullmatch(term):
-            low, high = found.groups()
-            matched = [p for p in matched if low <= _minute(p.published) <= high]
+            low, high = (
+                dt.datetime.strptime(value, "%Y%m%d%H%M").replace(tzinfo=dt.timezone.utc)
+                for value in found.groups()
+            )
+            high += dt.timedelta(minutes=1)  # [A TO B] is inclusive, to the minute
+            matched = [p for p in matched if low <= p.published < high]
         else:
             raise QueryError(f"unsupported term {term!r}")
     order = params.get("sortOrder", "descending")
@@ -293,13 +293,14 @@ class FakeArxivAPI:
         except (QueryError, ValueError) as error:
             record["status"] = 400
             return 400, str(error).encode(), {}
-        total = len(matched)
-        sent = [p for p in matched if p.entry_id not in self.missing]
+        # A repeated paper is listed (and counted) twice; a missing one counted, never sent.
+        listed = [q for p in matched for q in ([p, p] if p.entry_id in self.repeated else [p])]
+        total = len(listed)
+        sent = [p for p in listed if p.entry_id not in self.missing]
         kind = fault.kind if fault is not None else ""
         if kind == "shift":
             start = max(0, start + fault.value)  # type: ignore[union-attr]
         page = sent[start : start + per_page]
-        page = [q for p in page for q in ([p, p] if p.entry_id in self.repeated else [p])]
         if kind == "empty":
             page, total = [], 0
         elif kind == "empty-page":
