@@ -754,6 +754,7 @@ def _date(value: str, option: str) -> dt.date:
 @click.option(
     "--api-url",
     default=None,
+    envvar="ARXIV_DIGEST_API_URL",
     metavar="URL",
     help="The API's query endpoint (default: https://export.arxiv.org/api/query).",
 )
@@ -761,6 +762,7 @@ def _date(value: str, option: str) -> dt.date:
     "--delay",
     type=click.FloatRange(min=0),
     default=3.0,
+    envvar="ARXIV_DIGEST_DELAY",
     show_default=True,
     metavar="SECONDS",
     help="Wait between requests (the API's terms of use ask for 3).",
@@ -776,6 +778,7 @@ def _date(value: str, option: str) -> dt.date:
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=120.0,
+    envvar="ARXIV_DIGEST_TIMEOUT",
     show_default=True,
     metavar="SECONDS",
     help="Read timeout of each request; the connect timeout is 30 s, or this if shorter.",
@@ -784,6 +787,7 @@ def _date(value: str, option: str) -> dt.date:
     "--retries",
     type=click.IntRange(min=0),
     default=5,
+    envvar="ARXIV_DIGEST_RETRIES",
     show_default=True,
     help="Tries again after a failure, waiting --backoff, then twice as long each time.",
 )
@@ -791,6 +795,7 @@ def _date(value: str, option: str) -> dt.date:
     "--backoff",
     type=click.FloatRange(min=0),
     default=5.0,
+    envvar="ARXIV_DIGEST_BACKOFF",
     show_default=True,
     metavar="SECONDS",
     help="The first wait before a retry.",
@@ -827,6 +832,9 @@ def collect(
     retried when short, and merged with each day's file so that no paper a file held is lost.
     Days are written atomically, byte for byte as the archives' generator script writes a
     complete answer. Needs the arxiv package (see docs/writing.md for the install line).
+
+    --api-url, --delay, --timeout, --retries and --backoff can also be set from the
+    environment: ARXIV_DIGEST_API_URL, ARXIV_DIGEST_DELAY, and so on.
 
     Exit status: 0 every day complete; 1 a day not written, a range still short or empty
     after the retries (written without losing a paper, or not written), or with --strict a
