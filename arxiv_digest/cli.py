@@ -733,7 +733,7 @@ def _date(value: str, option: str) -> dt.date:
     "--fix/--no-fix",
     default=True,
     show_default=True,
-    help="Drop exact repeats of a paper in the API's answer, as fix does.",
+    help="Drop repeats and older versions of a paper in the API's answer, as fix does.",
 )
 @click.option(
     "--replace",

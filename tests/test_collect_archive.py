@@ -205,3 +205,23 @@ def test_a_connection_that_never_answers_times_out(tmp_path: Path) -> None:
         "arxiv-digest: error: the arXiv API did not answer in time (ReadTimeout); gave up after"
         " 1 retry",
     ]
+
+
+def test_the_apis_repeats_and_old_versions_are_dropped_unless_no_fix(tmp_path: Path) -> None:
+    # The real 2026-02-02 of CVPapers: 40 exact repeats and a paper in two versions, all
+    # from the generator's paging. Served as the API's answer: collect writes what
+    # `fix --unsafe-fixes` leaves; with --no-fix, the generator's file byte for byte.
+    from arxiv_digest.fix import fix_digest
+
+    real = Path("tests/corpus_fixable/cs.CV/2026/02/20260202.md")
+    digest = parse_digest(real)
+    with FakeArxivAPI(digest.papers).running() as api:
+        code, _, err = run(tmp_path / "fixed", api.url, day="2026-02-02")
+        assert code == 0, err
+        code, _, err = run(tmp_path / "raw", api.url, "--no-fix", day="2026-02-02")
+        assert code == 0, err
+    path = Path("cs.CV/2026/02/20260202.md")
+    fixed = parse_digest(tmp_path / "fixed" / path)
+    assert fixed == fix_digest(digest, unsafe=True)[0]
+    assert len(fixed.papers) == 149
+    assert (tmp_path / "raw" / path).read_bytes() == real.read_bytes()
