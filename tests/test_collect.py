@@ -79,6 +79,12 @@ def query_range(record: dict[str, Any]) -> tuple[dt.date, dt.date]:
     ).date()
 
 
+def fetch(archive: Path, url: str, first: str, last: str, **options: Any) -> CollectReport:
+    """collect of cs.CV, first..last, with no wait between requests."""
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    return collect("cs.CV", start, end, archive, api_url=url, delay=0, **options)
+
+
 def digests(archive: Path) -> dict[Path, bytes]:
     return {p.relative_to(archive): p.read_bytes() for p in sorted(archive.rglob("*.md"))}
 
@@ -331,13 +337,11 @@ def test_the_header_says_the_category_unless_a_label_is_given(tmp_path: Path) ->
 def test_429_and_5xx_are_retried_with_growing_waits_where_they_failed(tmp_path: Path) -> None:
     messages: list[str] = []
     with FakeArxivAPI(corpus_papers(), faults={0: 429, 2: 503, 3: 500}).running() as api:
-        report = collect(
-            "cs.CV",
-            dt.date(2023, 2, 25),
-            dt.date(2023, 3, 11),
+        report = fetch(
             tmp_path,
-            api_url=api.url,
-            delay=0,
+            api.url,
+            "2023-02-25",
+            "2023-03-11",
             page_size=40,
             backoff=0.2,
             on_message=messages.append,
@@ -409,15 +413,7 @@ def test_results_out_of_date_order_are_still_grouped_by_day(tmp_path: Path) -> N
     # A window is held whole before its days are written, so the API's order only decides
     # ties (2023 has none): newest first, over several pages, gives the same files.
     with FakeArxivAPI(corpus_papers(), wrong_order=True).running() as api:
-        report = collect(
-            "cs.CV",
-            dt.date(2023, 2, 25),
-            dt.date(2023, 3, 11),
-            tmp_path,
-            api_url=api.url,
-            delay=0,
-            page_size=10,
-        )
+        report = fetch(tmp_path, api.url, "2023-02-25", "2023-03-11", page_size=10)
     assert report.new == 2
     assert digests(tmp_path) == corpus_days("2023-02-25", "2023-03-11")
 

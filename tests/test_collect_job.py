@@ -98,6 +98,12 @@ def environment(url: str) -> dict[str, str]:
     }
 
 
+def shell(command: list[str], clone: Path, url: str) -> subprocess.CompletedProcess[str]:
+    """Run ``command`` in the clone with the stand-in API in place of arXiv's."""
+    env = environment(url)
+    return subprocess.run(command, cwd=clone, env=env, capture_output=True, text=True, timeout=300)
+
+
 def api() -> FakeArxivAPI:
     """The API on the day of the job: an empty first page, 2026-05-07 one paper short
     (the file has it), 2026-08-12 new, with one paper listed twice."""
@@ -125,14 +131,7 @@ def test_the_job_script_as_written_commits_every_paper(tmp_path: Path) -> None:
     git(clone, "config", "user.name", "job")
     git(clone, "config", "user.email", "job@example.org")
     with api().running() as server:
-        done = subprocess.run(
-            ["sh", "digests.sh"],
-            cwd=clone,
-            env=environment(server.url),
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = shell(["sh", "digests.sh"], clone, server.url)
     assert done.returncode == 1, done.stderr  # the short day is reported
     lines = done.stderr.splitlines()
     assert all(line.startswith("arxiv-digest: ") for line in lines), done.stderr
@@ -151,15 +150,7 @@ def test_the_workflow_steps_as_written_commit_every_paper(tmp_path: Path) -> Non
     with api().running() as server:
         status = 0
         for run in after:
-            done = subprocess.run(
-                ["bash", "-e", "-c", run],
-                cwd=clone,
-                env=environment(server.url),
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-            status = status or done.returncode
+            status = status or shell(["bash", "-e", "-c", run], clone, server.url).returncode
     assert status == 1
     landed(tmp_path, clone)
 
@@ -170,14 +161,7 @@ def test_a_second_run_of_the_job_changes_nothing(tmp_path: Path) -> None:
     git(clone, "config", "user.email", "job@example.org")
     with FakeArxivAPI(corpus_papers()).running() as server:
         for _ in range(2):
-            done = subprocess.run(
-                ["sh", "digests.sh"],
-                cwd=clone,
-                env=environment(server.url),
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
+            done = shell(["sh", "digests.sh"], clone, server.url)
             assert done.returncode == 0, done.stderr
     assert len(git(clone, "log", "--format=%s").splitlines()) == 2  # one commit, not two
 
