@@ -827,9 +827,10 @@ def collect(
 ) -> None:
     """Fetch a category's papers from the arXiv API and write one digest per UTC day.
 
-    The days --from (or --since-last N) to --to, both included, in queries of at most 31
-    days, each answer verified before it replaces anything: counted against the API's total,
-    retried when short, and merged with each day's file so that no paper a file held is lost.
+    The days --from (or --since-last N) to --to, both included, in queries of 31 days at
+    first, then sized after the answers, each answer verified before it replaces anything:
+    counted against the API's total, retried when short, and merged with each day's file so
+    that no paper a file held is lost.
     Days are written atomically, byte for byte as the archives' generator script writes a
     complete answer. Needs the arxiv package (see docs/writing.md for the install line).
 

@@ -3,8 +3,9 @@
 This replaces the archives' generator script (see ``docs/writing.md``) and writes the same
 bytes for the same complete API answers, but it can be left unattended:
 
-* the range is asked for in windows of at most 31 days, one query each (``cat:X AND
-  submittedDate:[A TO B]``, sorted by submitted date), so only one window is held in memory;
+* the range is asked for in windows, one query each (``cat:X AND submittedDate:[A TO B]``,
+  sorted by submitted date): 31 days at first, then longer for a quiet category and shorter
+  for a busy one, so that a window holds about 5000 papers; only one is held in memory;
 * a window's answer is verified before any of its days replaces anything (``_api``): strict
   pages, timeouts, retries, and the distinct papers received counted against the API's
   ``totalResults``;
@@ -49,8 +50,12 @@ __all__ = [
 #: The arXiv API's query endpoint.
 API_URL = "https://export.arxiv.org/api/query"
 
-#: The longest range one query asks for: a window's answer is held in memory until verified.
+#: The days of the first query; a window's answer is held in memory until it is verified.
 WINDOW_DAYS = 31
+#: The papers a window aims at: after an answer of less than half, the next window is twice
+#: as long (up to a year); after one of more than twice, half as long. A quiet category is
+#: fetched in a few requests, a busy one in bounded memory.
+WINDOW_PAPERS = 5000
 
 #: What happened to one day: written for the first time, replaced, left alone (same bytes),
 #: no paper that day and no file (nothing written), not written (see the report's
@@ -376,7 +381,8 @@ def collect(
     (``label`` defaults to the category), every exact repeat dropped when ``fix`` (as
     ``arxiv-digest fix`` would).
 
-    The range is asked for in windows of :data:`WINDOW_DAYS`. A window's answer is verified
+    The range is asked for in windows, :data:`WINDOW_DAYS` at first, then sized after the
+    answers to hold about :data:`WINDOW_PAPERS` papers. A window's answer is verified
     before it replaces anything: HTTP 429 and 5xx, network errors, timeouts (``timeout`` is
     the connect and the read timeout of every request) and pages that cannot be trusted are
     asked again ``retries`` times, waiting ``backoff``, then twice as long each time (or what
@@ -430,9 +436,9 @@ def collect(
     incomplete: list[RangeProblem] = []
     written: list[str] = []
     one = dt.timedelta(days=1)
-    first = start
+    first, length = start, WINDOW_DAYS
     while first <= end:
-        last = min(end, first + dt.timedelta(days=WINDOW_DAYS - 1))
+        last = min(end, first + dt.timedelta(days=length - 1))
         expect = _had_papers(archive, category, first, last)
         answer = fetcher.fetch(search_query(category, first, last), expect)
         days: dict[dt.date, list[Any]] = {}
@@ -489,6 +495,10 @@ def collect(
                 on_day(day, done.outcome, done.papers)
             day += one
         first = last + one
+        if answer.total < WINDOW_PAPERS // 2:
+            length = min(2 * length, 366)
+        elif answer.total > 2 * WINDOW_PAPERS:
+            length = max(length // 2, 1)
     return CollectReport(
         new=counts["new"],
         updated=counts["updated"],

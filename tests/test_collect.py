@@ -137,14 +137,16 @@ def test_collect_writes_every_real_file_back_and_a_second_run_changes_nothing(
         assert written == corpus_days(FIRST, LAST)
         same = [path for path in written if written[path] == (CORPUS / path).read_bytes()]
         assert len(same) == 93 == len(CORPUS_FILES) - len(UNBOLDED)
-        # One query per window of 31 days, one after the other, each on one page of 200.
-        windows = [query_range(r) for r in api.log]
-        assert windows[0][0] == dt.date(1998, 1, 1)
+        # One query per window, one after the other: 31 days, then twice as long after each
+        # small answer, up to a year; pages of 200 (the default).
+        windows = list(dict.fromkeys(query_range(r) for r in api.log))
+        assert windows[0] == (dt.date(1998, 1, 1), dt.date(1998, 2, 1))
         assert windows[-1][1] == dt.date(2026, 12, 1)  # the day after --to, at 00:00
-        assert all(b - a == dt.timedelta(days=31) for a, b in windows[:-1])
         assert all(b[0] == a[1] for a, b in zip(windows, windows[1:]))
-        assert len(api.log) == len(windows) == -(-ALL_DAYS // 31)
-        assert {r["params"]["start"] for r in api.log} == {"0"}
+        assert [(b - a).days for a, b in windows[:5]] == [31, 62, 124, 248, 366]
+        assert all((b - a).days <= 366 for a, b in windows)
+        assert len(windows) == 32
+        assert len(api.log) == sum(max(1, -(-total // 200)) for total in totals(api.log)) == 38
         assert {(k, v) for r in api.log for k, v in r["params"].items()} >= {
             ("id_list", ""),
             ("sortBy", "submittedDate"),
@@ -521,7 +523,7 @@ def test_an_interruption_leaves_the_finished_days_and_no_partial_file(
     tmp_path: Path, signum: int, status: int
 ) -> None:
     archive = tmp_path / "archive"
-    api = FakeArxivAPI(corpus_papers(), hold_at=150)  # a query of 2010 waits until released
+    api = FakeArxivAPI(corpus_papers(), hold_at=22)  # the query of 2017-04 waits until released
     with api.running():
         process = subprocess.Popen(
             [sys.executable, "-m", "arxiv_digest", "collect", *args(archive, api.url)],
@@ -531,7 +533,7 @@ def test_an_interruption_leaves_the_finished_days_and_no_partial_file(
             cwd=ROOT,
         )
         try:
-            assert api.held.wait(timeout=60), "the command never reached the 151st request"
+            assert api.held.wait(timeout=60), "the command never reached the 23rd request"
             time.sleep(0.2)  # let it block on the answer
             process.send_signal(signum)
             out, err = process.communicate(timeout=60)
@@ -542,7 +544,7 @@ def test_an_interruption_leaves_the_finished_days_and_no_partial_file(
     if signum == signal.SIGINT:
         assert err == "arxiv-digest: interrupted\n"
     written = digests(archive)
-    assert len(written) >= 30  # the days of the first twelve years, all whole
+    assert len(written) >= 30  # the days of the first nineteen years, all whole
     expected = corpus_days(FIRST, LAST)
     assert all(written[path] == expected[path] for path in written)
     assert leftovers(archive) == []
