@@ -822,19 +822,51 @@ def _date(value: str, option: str) -> dt.date:
 
 @main.command()
 @click.argument("category")
-@click.option("--from", "start", required=True, metavar="YYYY-MM-DD", help="First UTC day.")
-@click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="Last UTC day (included).")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="First UTC day.")
+@click.option(
+    "--since-last",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Start N days before the newest day already in ARCHIVE/CATEGORY (instead of --from).",
+)
+@click.option(
+    "--to", "end", metavar="YYYY-MM-DD", help="Last UTC day, included (default: yesterday)."
+)
 @click.option(
     "-o",
     "--output",
     "archive",
     required=True,
     type=click.Path(file_okay=False, path_type=str),
-    help="The archive: days go to ARCHIVE/CATEGORY/YYYY/MM/YYYYMMDD.md.",
+    help="The archive's root: days go to ARCHIVE/CATEGORY/YYYY/MM/YYYYMMDD.md.",
+)
+@click.option("--label", default=None, help="The header's label (default: the category).")
+@click.option(
+    "--fix/--no-fix",
+    default=True,
+    show_default=True,
+    help="Drop repeats and older versions of a paper in the API's answer, as fix does.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Write the API's complete answer alone, dropping papers a file held that it lacks.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when a day kept papers the API did not return.",
+)
+@click.option(
+    "--written",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="Write the paths of the files written to this file, one a line.",
 )
 @click.option(
     "--api-url",
     default=None,
+    envvar="ARXIV_DIGEST_API_URL",
     metavar="URL",
     help="The API's query endpoint (default: https://export.arxiv.org/api/query).",
 )
@@ -842,9 +874,43 @@ def _date(value: str, option: str) -> dt.date:
     "--delay",
     type=click.FloatRange(min=0),
     default=3.0,
+    envvar="ARXIV_DIGEST_DELAY",
     show_default=True,
     metavar="SECONDS",
     help="Wait between requests (the API's terms of use ask for 3).",
+)
+@click.option(
+    "--page-size",
+    type=click.IntRange(min=1, max=2000),
+    default=200,
+    show_default=True,
+    help="Results per request.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    envvar="ARXIV_DIGEST_TIMEOUT",
+    show_default=True,
+    metavar="SECONDS",
+    help="Read timeout of each request; the connect timeout is 30 s, or this if shorter.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=5,
+    envvar="ARXIV_DIGEST_RETRIES",
+    show_default=True,
+    help="Tries again after a failure, waiting --backoff, then twice as long each time.",
+)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(min=0),
+    default=5.0,
+    envvar="ARXIV_DIGEST_BACKOFF",
+    show_default=True,
+    metavar="SECONDS",
+    help="The first wait before a retry.",
 )
 @click.option(
     "--progress/--no-progress",
@@ -854,39 +920,83 @@ def _date(value: str, option: str) -> dt.date:
 @_bug_guard
 def collect(
     category: str,
-    start: str,
-    end: str,
+    start: str | None,
+    since_last: int | None,
+    end: str | None,
     archive: str,
+    label: str | None,
+    fix: bool,
+    replace: bool,
+    strict: bool,
+    written: str | None,
     api_url: str | None,
     delay: float,
+    page_size: int,
+    timeout: float,
+    retries: int,
+    backoff: float,
     progress: bool | None,
 ) -> None:
     """Fetch a category's papers from the arXiv API and write one digest per UTC day.
 
-    One query for the days --from to --to (both included), sorted by submitted date; each
-    day is written once, atomically, byte for byte as the archives' generator script writes
-    it. A day with no paper writes nothing; a file with the same bytes is left alone, a
-    different one replaced. HTTP 429 and 5xx are retried with growing waits. Needs the arxiv
-    package: pip install 'arxiv-digest[arxiv]'.
+    The days --from (or --since-last N) to --to, both included, in queries of 31 days at
+    first, then sized after the answers, each answer verified before it replaces anything:
+    counted against the API's total, retried when short, and merged with each day's file so
+    that no paper a file held is lost.
+    Days are written atomically, byte for byte as the archives' generator script writes a
+    complete answer. Needs the arxiv package (see docs/writing.md for the install line).
 
-    Exit status: 0 done, 1 some days not written (a paper the format cannot carry), 2 usage
-    error, arxiv not installed or the API unusable, 130 interrupted (finished days stay).
+    --api-url, --delay, --timeout, --retries and --backoff can also be set from the
+    environment: ARXIV_DIGEST_API_URL, ARXIV_DIGEST_DELAY, and so on.
+
+    Exit status: 0 every day complete; 1 a day not written, a range still short or empty
+    after the retries (written without losing a paper, or not written), or with --strict a
+    day that kept papers the API did not return; 2 usage error, arxiv not installed, or the
+    API unusable after the retries; 130 interrupted (finished days stay).
 
     \b
     Examples:
       arxiv-digest collect cs.CV --from 2023-03-11 --to 2023-03-11 -o archive/
-      arxiv-digest collect cs.CV --from 2024-01-01 --to 2024-12-31 -o . --delay 5
+      arxiv-digest collect cs.CV --since-last 7 -o . --written written.txt
     """
-    from .collect import CollectError, check_category, day_path
+    from .collect import (
+        CollectError,
+        check_archive,
+        check_category,
+        day_path,
+        newest_day,
+    )
     from .collect import collect as run_collect
 
-    first, last = _date(start, "--from"), _date(end, "--to")
-    if last < first:
-        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
     try:
         check_category(category)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="CATEGORY") from None
+    try:
+        check_archive(archive, category)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="-o") from None
+    today = dt.datetime.now(dt.timezone.utc).date()
+    last = _date(end, "--to") if end is not None else today - dt.timedelta(days=1)
+    if last > today:
+        raise click.BadParameter(
+            f"{end} is after today ({today}, UTC): the API has no paper there yet",
+            param_hint="--to",
+        )
+    if (start is None) == (since_last is None):
+        raise click.UsageError("give one of --from and --since-last")
+    if start is not None:
+        first = _date(start, "--from")
+    else:
+        newest = newest_day(archive, category)
+        if newest is None:
+            where = os.path.join(archive, category)
+            raise click.BadParameter(
+                f"no day in {where} yet: give --from for the first run", param_hint="--since-last"
+            )
+        first = newest - dt.timedelta(days=since_last or 0)
+    if last < first:
+        raise click.BadParameter(f"{last} is before the first day {first}", param_hint="--to")
     if api_url is not None and not api_url.startswith(("http://", "https://")):
         raise click.BadParameter(f"{api_url!r} is not an http(s) URL", param_hint="--api-url")
     bar = None
@@ -903,9 +1013,29 @@ def collect(
             bar.set_postfix_str(f"{date} {outcome}, {papers} papers", refresh=False)
             bar.update(1)
 
+    def say(line: str) -> None:
+        if bar is not None:
+            bar.write(f"arxiv-digest: {line}", file=sys.stderr)  # above the bar, not inside it
+        else:
+            click.echo(f"arxiv-digest: {line}", err=True)
+
     try:
         report = run_collect(
-            category, first, last, archive, api_url=api_url, delay=delay, on_day=advance
+            category,
+            first,
+            last,
+            archive,
+            api_url=api_url,
+            delay=delay,
+            page_size=page_size,
+            retries=retries,
+            backoff=backoff,
+            timeout=(min(30.0, timeout), timeout),
+            label=label,
+            fix=fix,
+            replace=replace,
+            on_day=advance,
+            on_message=say,
         )
     except CollectError as error:
         click.echo(f"arxiv-digest: error: {error}", err=True)
@@ -916,8 +1046,15 @@ def collect(
     for failure in report.failed:
         path = day_path(archive, category, failure.date)
         click.echo(f"arxiv-digest: error: {path}: not written: {failure.message}", err=True)
+    for problem in report.incomplete:
+        click.echo(f"arxiv-digest: error: {problem.message}", err=True)
+    if written is not None:
+        from .files import write_atomic
+
+        write_atomic(written, "".join(f"{path}\n" for path in report.written).encode())
     click.echo(f"{category} {first} to {last}: {report.summary()}")
-    sys.exit(EXIT_FINDINGS if report.failed else EXIT_CLEAN)
+    short = report.failed or report.incomplete or report.skipped
+    sys.exit(EXIT_FINDINGS if short or (strict and report.kept) else EXIT_CLEAN)
 
 
 # --------------------------------------------------------------------------- select

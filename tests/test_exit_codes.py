@@ -398,6 +398,143 @@ def _select_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return [code, other]
 
 
+# ------------------------------------------------------------------ collect, on the stand-in API
+
+
+def _collect(archive: Path, url: str, *extra: str) -> tuple[int, str, str]:
+    from tests.test_collect_faults import FIRST, LAST
+
+    where = ["-o", str(archive), "--api-url", url, "--delay", "0", "--page-size", "50"]
+    waits = ["--backoff", "0.01", "--timeout", "0.5", "--retries", "2"]
+    return run("collect", "cs.CV", "--from", FIRST, "--to", LAST, *where, *waits, *extra)
+
+
+@case(
+    "`collect`: a fault the retries get over (HTTP 429 or 5xx, network, timeout, a page that is"
+    " not whole XML or has an entry without a well-formed `<published>`, an answer that does"
+    " not add up)"
+)
+def _collect_recovered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI, Fault
+    from tests.test_collect import corpus_papers
+
+    faults = {0: Fault.status(503), 1: Fault.truncated(), 2: Fault.total(0)}
+    with FakeArxivAPI(corpus_papers(), faults=faults).running() as api:
+        code, _, err = _collect(tmp_path, api.url)
+    assert err.startswith("arxiv-digest: HTTP 503 from the arXiv API; retry 1 of 2 in 0.01 s\n")
+    assert "; asking for the whole range again, 1 of 2 in 0.01 s\n" in err
+    return [code]
+
+
+@case("`collect`: a day's file held papers the API did not return (without, then with `--strict`)")
+def _collect_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI
+    from tests.test_collect import corpus_papers
+    from tests.test_collect_faults import GONE, on_disk
+
+    served = [p for p in corpus_papers() if p.entry_id != GONE]
+    with FakeArxivAPI(served).running() as api:
+        codes = [_collect(on_disk(tmp_path), api.url, *extra)[0] for extra in ((), ("--strict",))]
+        assert _collect(tmp_path, api.url)[2] == (
+            "arxiv-digest: 2025-08-21: kept 1 paper the API did not return\n"
+        )
+    return codes
+
+
+@case("`collect`: a range still short after the retries")
+def _collect_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI
+    from tests.test_collect import corpus_papers
+    from tests.test_collect_faults import GONE
+
+    with FakeArxivAPI(corpus_papers(), missing=[GONE]).running() as api:
+        code, _, err = _collect(tmp_path, api.url)
+    assert err.endswith(
+        "arxiv-digest: error: 2025-08-01..2025-08-31: the arXiv API sent 184 of the 185 papers it"
+        " holds; its days were written keeping every paper their files held\n"
+    )
+    return [code]
+
+
+@case("`collect`: a range still empty though the archive shows it had papers")
+def _collect_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI, Fault
+    from tests.test_collect import corpus_papers
+    from tests.test_collect_faults import on_disk
+
+    faults = dict.fromkeys(range(5), Fault.empty())
+    with FakeArxivAPI(corpus_papers(), faults=faults).running() as api:
+        code, _, err = _collect(on_disk(tmp_path), api.url)
+    assert err.endswith(
+        "arxiv-digest: error: the arXiv API returned no papers for 2025-08-01..2025-08-31, which"
+        " had papers; nothing written\n"
+    )
+    return [code]
+
+
+@case("`collect`: a day not written")
+def _collect_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI
+    from tests.test_collect import corpus_papers
+
+    (tmp_path / "cs.CV/2025/08").mkdir(parents=True)
+    os.mkfifo(tmp_path / "cs.CV/2025/08/20250821.md")
+    with FakeArxivAPI(corpus_papers()).running() as api:
+        code, _, err = _collect(tmp_path, api.url)
+    assert err == (
+        f"arxiv-digest: error: {tmp_path}/cs.CV/2025/08/20250821.md: not written: is a FIFO,"
+        " not a regular file; not replaced\n"
+    )
+    return [code]
+
+
+@case("`collect`: the API unusable after the retries")
+def _collect_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI
+
+    with FakeArxivAPI((), faults=dict.fromkeys(range(5), 503)).running() as api:
+        code, _, err = _collect(tmp_path, api.url)
+    assert err.endswith(
+        "arxiv-digest: error: HTTP 503 from the arXiv API; gave up after 2 retries\n"
+    )
+    return [code]
+
+
+@case(
+    "`collect`: a category that is not arXiv's, `-o` naming the category folder, `--to` after today"
+)
+def _collect_usage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    day = ["--from", "2025-08-01", "--to", "2025-08-01"]
+    codes = []
+    for argv, words in (
+        (
+            ["cs.cv", *day, "-o", str(tmp_path)],
+            "not an arXiv category: 'cs.cv' (did you mean cs.CV?)",
+        ),
+        (["cs.CV", *day, "-o", str(tmp_path / "cs.CV")], "is the cs.CV folder itself"),
+        (
+            ["cs.CV", "--from", "2025-08-01", "--to", "2999-01-01", "-o", str(tmp_path)],
+            "after today",
+        ),
+    ):
+        code, _, err = run("collect", *argv)
+        assert words in err
+        codes.append(code)
+    return codes
+
+
+@case("`collect` without the `arxiv` package")
+def _collect_no_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from arxiv_digest.errors import INSTALL_ARXIV
+
+    monkeypatch.setitem(sys.modules, "arxiv", None)
+    code, _, err = run(
+        "collect", "cs.CV", "--from", "2025-08-01", "--to", "2025-08-01", "-o", str(tmp_path)
+    )
+    assert err == f"arxiv-digest: error: collect needs the arxiv package: {INSTALL_ARXIV}\n"
+    return [code]
+
+
 ROWS = documented()
 
 
