@@ -27,6 +27,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 from .calendar import CalendarUpdate, calendar_path, update_calendar
 from .checks import DigestRecord, FileCheck, Finding, check_files
@@ -42,6 +43,8 @@ __all__ = [
     "THIN_WEEKS",
     "Archive",
     "ArchiveRules",
+    "Gap",
+    "ThinDay",
     "category_folder",
     "update_calendars",
 ]
@@ -196,30 +199,70 @@ class ArchiveRules:
         """
         found: list[Finding] = []
         for days in self.days.values():
-            found += _gaps(days)
-            found += _thin_days(days)
+            found += _gap_findings(days)
+            found += _thin_findings(days)
             found += _calendar(days)
         return found
 
 
-def _gaps(days: _Days) -> Iterator[Finding]:
-    present = sorted(days.paths)
+class Gap(NamedTuple):
+    """A run of missing days, AD301: its first and last day, both included."""
+
+    first: dt.date
+    last: dt.date
+
+
+class ThinDay(NamedTuple):
+    """A thin day, AD302: its papers, and its weekday's median over the weeks around it."""
+
+    date: dt.date
+    papers: int
+    usual: float
+    samples: int
+
+
+def _gaps(days: Iterable[dt.date]) -> Iterator[Gap]:
+    """The gaps among the days that have a file: each run of missing days amid daily weeks."""
+    present = sorted(days)
     have = set(present)
 
     def daily(start: dt.date, step: int) -> bool:
         return all(start + dt.timedelta(days=step * n) in have for n in range(DAILY_DAYS))
 
+    one = dt.timedelta(days=1)
     for before, after in zip(present, present[1:]):
-        missing = (after - before).days - 1
-        if missing >= GAP_DAYS and daily(before, -1) and daily(after, 1):
-            first, last = before + dt.timedelta(days=1), after - dt.timedelta(days=1)
-            yield Finding(
-                os.path.join(days.folder, f"{last:%Y}", f"{last:%m}"),
-                0,
-                0,
-                "AD301",
-                f"no digest for {missing} days, {first} to {last}",
-            )
+        if (after - before).days - 1 >= GAP_DAYS and daily(before, -1) and daily(after, 1):
+            yield Gap(before + one, after - one)
+
+
+def _same_weekday(counts: dict[dt.date, int], day: dt.date, weeks: int) -> Iterator[int]:
+    """The counts of ``day``'s weekday, nearest first, up to ``weeks`` weeks either side."""
+    for week in range(1, weeks + 1):
+        for other in (day - dt.timedelta(weeks=week), day + dt.timedelta(weeks=week)):
+            if other in counts:
+                yield counts[other]
+
+
+def _thin(counts: dict[dt.date, int]) -> Iterator[ThinDay]:
+    """The thin days among the days' paper counts."""
+    for day in sorted(counts):
+        around = list(_same_weekday(counts, day, THIN_WEEKS))
+        if len(around) < THIN_SAMPLES:
+            continue
+        usual = _median(around)
+        if usual >= THIN_MEDIAN and counts[day] < THIN_RATIO * usual:
+            yield ThinDay(day, counts[day], usual, len(around))
+
+
+def _gap_findings(days: _Days) -> Iterator[Finding]:
+    for first, last in _gaps(days.paths):
+        yield Finding(
+            os.path.join(days.folder, f"{last:%Y}", f"{last:%m}"),
+            0,
+            0,
+            "AD301",
+            f"no digest for {(last - first).days + 1} days, {first} to {last}",
+        )
 
 
 def _median(values: list[int]) -> float:
@@ -229,27 +272,16 @@ def _median(values: list[int]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _thin_days(days: _Days) -> Iterator[Finding]:
-    counts = days.counts
-    for day in sorted(counts):
-        around = [
-            counts[other]
-            for weeks in range(1, THIN_WEEKS + 1)
-            for other in (day - dt.timedelta(weeks=weeks), day + dt.timedelta(weeks=weeks))
-            if other in counts
-        ]
-        if len(around) < THIN_SAMPLES:
-            continue
-        usual = _median(around)
-        if usual >= THIN_MEDIAN and counts[day] < THIN_RATIO * usual:
-            yield Finding(
-                days.paths[day],
-                1,
-                1,
-                "AD302",
-                f"{counts[day]} papers, where the median of the same weekday in the"
-                f" {len(around)} weeks around it is {usual:g}: a likely truncated fetch",
-            )
+def _thin_findings(days: _Days) -> Iterator[Finding]:
+    for thin in _thin(days.counts):
+        yield Finding(
+            days.paths[thin.date],
+            1,
+            1,
+            "AD302",
+            f"{thin.papers} papers, where the median of the same weekday in the"
+            f" {thin.samples} weeks around it is {thin.usual:g}: a likely truncated fetch",
+        )
 
 
 def _calendar(days: _Days) -> Iterator[Finding]:
@@ -364,6 +396,45 @@ class Archive:
         []
         """
         return list(self._check()[0])
+
+    def gaps(self, category: str | None = None) -> list[Gap]:
+        """A category's gaps (AD301): runs of missing days amid daily weeks, oldest first.
+
+        >>> Archive("tests/corpus").gaps()  # three days a year: never daily, so no gap
+        []
+        """
+        return list(_gaps(self._folders[self.folder(category)]))
+
+    def thin_days(self, category: str | None = None) -> list[ThinDay]:
+        """A category's thin days (AD302), oldest first.
+
+        >>> Archive("tests/dailypapers").thin_days("cs.CL")
+        []
+        """
+        return list(_thin(self.paper_counts(category)))
+
+    def usual_papers(self, day: dt.date, category: str | None = None) -> float | None:
+        """The papers ``day`` would usually have, from the counts of the days around it.
+
+        The median of the same weekday over the nearest ``2 * THIN_WEEKS`` days of that
+        weekday in the archive (a year either side at most): the weeks around it, as AD302
+        compares, and further out across a gap. With no such day, the median of the nearest
+        days of any weekday within a year; with none, None.
+
+        >>> Archive("tests/dailypapers").usual_papers(dt.date(2026, 8, 21), "cs.CL")  # a Friday
+        55
+        """
+        counts = self._check()[1].days[self.folder(category)].counts
+        same = list(_same_weekday(counts, day, 53))[: 2 * THIN_WEEKS]
+        if not same:
+            near = [
+                counts[other]
+                for offset in range(1, 367)
+                for other in (day - dt.timedelta(days=offset), day + dt.timedelta(days=offset))
+                if other in counts
+            ]
+            same = near[: 2 * THIN_WEEKS]
+        return _median(same) if same else None
 
     def papers(self, category: str | None = None) -> Iterator[tuple[dt.date, Paper]]:
         """A category's papers, day after day, a block at a time (a broken block raises).
