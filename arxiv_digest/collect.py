@@ -24,13 +24,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from .errors import CollectError, MissingClientError
+
+if TYPE_CHECKING:
+    from .archive import Archive, ThinDay
 
 __all__ = [
     "API_URL",
@@ -38,12 +41,15 @@ __all__ = [
     "CollectReport",
     "DayFailure",
     "MissingClientError",
+    "Plan",
     "RangeProblem",
+    "Run",
     "check_archive",
     "check_category",
     "collect",
     "day_path",
     "newest_day",
+    "plan_missing",
     "search_query",
 ]
 
@@ -86,6 +92,142 @@ class RangeProblem:
     first: dt.date
     last: dt.date
     message: str
+
+
+#: An empty answer for a window that the archive's neighbouring days say holds at least this
+#: many papers is the API's fault (a day whose weekday has 10 papers has none about once in
+#: 20,000 days).
+EXPECT_PAPERS = 10
+
+
+@attrs.frozen
+class Run:
+    """A run of consecutive days to fetch: one query, or :func:`collect`'s windows when long.
+
+    ``papers`` is the run's estimated papers (None: nothing near it to estimate from),
+    ``requests`` the requests that should take, ``thin`` the run's thin days (AD302); its
+    other days have no file.
+
+    >>> run = Run(dt.date(2025, 5, 31), dt.date(2025, 6, 18), papers=2850.0, requests=15)
+    >>> run.days, run.expects(run.first, run.first)
+    (19, True)
+    >>> print(run.describe())
+    2025-05-31 to 2025-06-18: 19 days missing; about 2850 papers, 15 requests
+    """
+
+    first: dt.date
+    last: dt.date
+    papers: float | None = None
+    requests: int = 1
+    thin: tuple[ThinDay, ...] = ()
+
+    @property
+    def days(self) -> int:
+        """The days of the run.
+
+        >>> Run(dt.date(2025, 7, 3), dt.date(2025, 7, 3)).days
+        1
+        """
+        return (self.last - self.first).days + 1
+
+    def expects(self, first: dt.date, last: dt.date) -> bool:
+        """Whether the days ``first``..``last`` of the run should hold papers, by its estimate.
+
+        >>> Run(dt.date(2026, 8, 15), dt.date(2026, 8, 16), papers=12.0).expects(
+        ...     dt.date(2026, 8, 15), dt.date(2026, 8, 15))
+        False
+        """
+        if self.papers is None:
+            return False
+        return self.papers * ((last - first).days + 1) / self.days >= EXPECT_PAPERS
+
+    def describe(self) -> str:
+        """One line of the plan: the days, why, the estimated papers and requests.
+
+        >>> from arxiv_digest.archive import ThinDay
+        >>> day = dt.date(2025, 7, 3)
+        >>> print(Run(day, day, 114.0, 1, (ThinDay(day, 17, 114.0, 8),)).describe())
+        2025-07-03: thin (17 papers, its weekday's median 114); about 114 papers, 1 request
+        """
+        days = f"{self.first}" if self.days == 1 else f"{self.first} to {self.last}"
+        why = []
+        missing = self.days - len(self.thin)
+        if missing:
+            why.append(f"{missing} {'day' if missing == 1 else 'days'} missing")
+        for thin in self.thin:
+            at = "" if self.days == 1 else f" {thin.date}"
+            why.append(f"thin{at} ({thin.papers} papers, its weekday's median {thin.usual:g})")
+        papers = (
+            "nothing near to estimate from"
+            if self.papers is None
+            else (f"about {round(self.papers)} papers")
+        )
+        requests = f"{self.requests} {'request' if self.requests == 1 else 'requests'}"
+        return f"{days}: {', '.join(why)}; {papers}, {requests}"
+
+
+@attrs.frozen
+class Plan:
+    """What ``collect --missing`` fetches (:func:`plan_missing`), and what that costs.
+
+    ``requests`` is the estimated requests of the runs (at least one per query);
+    ``generator`` those the archives' generator script would need for the same days: it
+    pages the category from its newest paper back, 200 a request, so it fetches
+    ``generator_papers`` (the archive's papers from the oldest day wanted to its newest,
+    the wanted days estimated) and more (the papers newer than the archive).
+
+    >>> plan = Plan("cs.CV", (Run(dt.date(2025, 5, 31), dt.date(2025, 6, 18), 2850.0, 15),),
+    ...             dt.date(2026, 8, 12), 15, 1650, 329_800.0)
+    >>> print(plan.text())  # doctest: +NORMALIZE_WHITESPACE
+    cs.CV: 19 days to fetch in 1 run:
+      2025-05-31 to 2025-06-18: 19 days missing; about 2850 papers, 15 requests
+    About 15 requests. The generator script would need at least 1650 requests for them: it
+    pages from the newest paper back to 2025-05-31, through the archive's 329800 papers from
+    2025-05-31 to 2026-08-12 and any newer.
+    """
+
+    category: str
+    runs: tuple[Run, ...]
+    newest: dt.date | None
+    requests: int
+    generator: int
+    generator_papers: float
+
+    @property
+    def days(self) -> int:
+        """The days to fetch.
+
+        >>> Plan("cs.CV", (), None, 0, 0, 0.0).days
+        0
+        """
+        return sum(run.days for run in self.runs)
+
+    def text(self, most: int = 20) -> str:
+        """The plan as ``collect --missing`` prints it, at most ``most`` runs one by one.
+
+        >>> print(Plan("cs.CV", (), None, 0, 0, 0.0).text())
+        cs.CV: no day missing or thin: nothing to fetch.
+        """
+        if not self.runs:
+            return f"{self.category}: no day missing or thin: nothing to fetch."
+        count = len(self.runs)
+        lines = [
+            f"{self.category}: {self.days} {'day' if self.days == 1 else 'days'} to fetch in"
+            f" {count} {'run' if count == 1 else 'runs'}:"
+        ]
+        lines += [f"  {run.describe()}" for run in self.runs[:most]]
+        if count > most:
+            lines.append(f"  and {count - most} more runs, to {self.runs[-1].last}")
+        unknown = any(run.papers is None for run in self.runs)
+        oldest = self.runs[0].first
+        lines.append(
+            f"{'At least' if unknown else 'About'} {self.requests} requests. The generator"
+            f" script would need at least {self.generator} requests for them: it pages from"
+            f" the newest paper back to {oldest}, through the archive's"
+            f" {round(self.generator_papers)} papers from {oldest} to {self.newest}"
+            " and any newer."
+        )
+        return "\n".join(lines)
 
 
 @attrs.frozen
@@ -219,27 +361,118 @@ def newest_day(archive: str | os.PathLike[str], category: str) -> dt.date | None
     >>> newest_day("tests/corpus", "cs.CV")
     datetime.date(2026, 8, 12)
     """
-    newest: dt.date | None = None
-    root = os.path.join(archive, category)
-    for year in _names(root, 4):
-        for month in _names(os.path.join(root, year), 2):
-            for name in _names(os.path.join(root, year, month), 11):
-                if name.endswith(".md") and name[:6] == year + month:
-                    try:
-                        day = dt.date(int(name[:4]), int(name[4:6]), int(name[6:8]))
-                    except ValueError:
-                        continue
-                    newest = day if newest is None else max(newest, day)
-    return newest
+    return max(_category_archive(archive, category)[1], default=None)
 
 
-def _names(folder: str, length: int) -> list[str]:
-    """The names in ``folder`` of ``length`` characters starting with a digit (none if absent)."""
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return []
-    return [n for n in names if len(n) == length and n[:1].isdigit()]
+def _category_archive(
+    archive: str | os.PathLike[str], category: str
+) -> tuple[Archive, dict[dt.date, str]]:
+    """The category's folder as an :class:`~arxiv_digest.archive.Archive`, and its days."""
+    from .archive import Archive
+
+    found = Archive(os.path.join(archive, category))
+    return found, found.days(category) if category in found.categories else {}
+
+
+def _next_length(length: int, total: float) -> int:
+    """The days of the next window after a window of ``length`` days held ``total`` papers."""
+    if total < WINDOW_PAPERS // 2:
+        return min(2 * length, 366)
+    if total > 2 * WINDOW_PAPERS:
+        return max(length // 2, 1)
+    return length
+
+
+def _days(first: dt.date, last: dt.date) -> Iterator[dt.date]:
+    for offset in range((last - first).days + 1):
+        yield first + dt.timedelta(days=offset)
+
+
+def plan_missing(
+    archive: str | os.PathLike[str],
+    category: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    *,
+    page_size: int = 200,
+) -> Plan:
+    """The days of ``ARCHIVE/CATEGORY`` to fetch again, in runs, and what that costs.
+
+    Without ``start`` and ``end``: the days of the archive's gaps (AD301) and its thin days
+    (AD302). With either: every day from ``start`` (default: the archive's first day) to
+    ``end`` (default: yesterday, UTC) without a file, and the thin days among them. Each
+    run of consecutive days is one query (longer runs, :func:`collect`'s windows); its
+    papers are estimated day by day from the same weekday's counts in the weeks around
+    (:meth:`~arxiv_digest.archive.Archive.usual_papers`), its requests from those and
+    ``page_size``. Give the plan's runs to :func:`collect` (``runs=plan.runs``).
+
+    >>> plan = plan_missing("tests/dailypapers", "cs.CL", dt.date(2026, 8, 10),
+    ...                     dt.date(2026, 8, 21))
+    >>> for run in plan.runs:
+    ...     print(run.describe())
+    2026-08-10 to 2026-08-13: 4 days missing; about 260 papers, 2 requests
+    2026-08-21: 1 day missing; about 55 papers, 1 request
+    """
+    check_category(category)
+    check_archive(archive, category)
+    found, days = _category_archive(archive, category)
+    where = os.path.join(archive, category)
+    if not days and start is None:
+        raise ValueError(f"no day in {where} yet: nothing to compare with; give --from")
+    thin = {day.date: day for day in found.thin_days(category)} if days else {}
+    one = dt.timedelta(days=1)
+    if start is None and end is None:
+        wanted = {day for gap in found.gaps(category) for day in _days(*gap)} | set(thin)
+    else:
+        today = dt.datetime.now(dt.timezone.utc).date()
+        first = start if start is not None else min(days)
+        last = end if end is not None else today - one
+        if last > today:
+            raise ValueError(f"the range ends ({last}) after today ({today}, UTC)")
+        if last < first:
+            raise ValueError(f"the range ends ({last}) before it starts ({first})")
+        wanted = {day for day in _days(first, last) if day not in days or day in thin}
+    usual = {day: found.usual_papers(day, category) if days else None for day in wanted}
+    runs: list[Run] = []
+    length = WINDOW_DAYS
+    for first, last in _consecutive(sorted(wanted)):
+        estimates = [usual[day] for day in _days(first, last)]
+        requests = 0
+        window = first
+        while window <= last:  # the windows collect will ask for, sized as it sizes them
+            until = min(last, window + dt.timedelta(days=length - 1))
+            papers = sum(usual[day] or 0.0 for day in _days(window, until))
+            requests += max(1, -(-round(papers) // page_size))
+            length = _next_length(length, papers)
+            window = until + one
+        known = None if None in estimates else sum(e or 0.0 for e in estimates)
+        thin_days = tuple(thin[day] for day in _days(first, last) if day in thin)
+        runs.append(Run(first, last, known, requests, thin_days))
+    newest = max([*days, *wanted], default=None)
+    counts = found.paper_counts(category) if days else {}
+    oldest = min(wanted, default=newest)
+    generator_papers = sum(
+        (usual[day] or 0.0) if day in wanted else counts.get(day, 0)
+        for day in (_days(oldest, newest) if oldest and newest else ())
+    )
+    return Plan(
+        category,
+        tuple(runs),
+        newest,
+        sum(run.requests for run in runs),
+        max(1, -(-round(generator_papers) // 200)) if runs else 0,
+        generator_papers,
+    )
+
+
+def _consecutive(days: Sequence[dt.date]) -> Iterator[tuple[dt.date, dt.date]]:
+    """The runs of consecutive days among ``days`` (sorted): first and last of each."""
+    one = dt.timedelta(days=1)
+    for index, day in enumerate(days):
+        if index == 0 or days[index - 1] != day - one:
+            first = day
+        if index + 1 == len(days) or days[index + 1] != day + one:
+            yield first, day
 
 
 def _had_papers(
@@ -370,6 +603,7 @@ def collect(
     label: str | None = None,
     fix: bool = True,
     replace: bool = False,
+    runs: Sequence[Run] | None = None,
     on_day: Callable[[dt.date, Outcome, int], None] | None = None,
     on_message: Callable[[str], None] | None = None,
 ) -> CollectReport:
@@ -401,7 +635,12 @@ def collect(
     break, when its file does not parse, is not a regular file, or is reached through a
     symbolic link that leads out of the archive.
 
-    ``on_day(date, outcome, papers)`` is called for every day of the range, in order;
+    ``runs`` fetches only those runs of days (each inside ``start``..``end``, in order, not
+    overlapping): what :func:`plan_missing` plans. A run is one query, or several windows
+    when it is long; an empty answer for a window of a run estimated to hold papers is the
+    API's fault, as for a range the archive shows had papers.
+
+    ``on_day(date, outcome, papers)`` is called for every day fetched, in order;
     ``on_message(line)`` for each retry as it happens and each day that kept papers.
     Raises :class:`MissingClientError` when the ``arxiv`` package is not installed.
 
@@ -420,6 +659,12 @@ def collect(
         raise ValueError(
             f"the range ends ({end}) after today ({today}, UTC): no paper is there yet"
         )
+    runs = (Run(start, end),) if runs is None else tuple(runs)
+    after = start
+    for run in runs:
+        if run.first < after or run.last < run.first or run.last > end:
+            raise ValueError(f"run {run.first}..{run.last}: not in order inside {start}..{end}")
+        after = run.last + dt.timedelta(days=1)
     say = on_message if on_message is not None else (lambda line: None)
     fetcher = Fetcher(
         api_url or API_URL,
@@ -436,69 +681,68 @@ def collect(
     incomplete: list[RangeProblem] = []
     written: list[str] = []
     one = dt.timedelta(days=1)
-    first, length = start, WINDOW_DAYS
-    while first <= end:
-        last = min(end, first + dt.timedelta(days=length - 1))
-        expect = _had_papers(archive, category, first, last)
-        answer = fetcher.fetch(search_query(category, first, last), expect)
-        days: dict[dt.date, list[Any]] = {}
-        for result in answer.results:
-            date = result.published.astimezone(dt.timezone.utc).date()
-            if first <= date <= last:  # not the minute of 00:00 after the range
-                days.setdefault(date, []).append(result)
-        if not answer.results and answer.problem is not None:
-            incomplete.append(
-                RangeProblem(
-                    first,
-                    last,
-                    f"the arXiv API returned no papers for {first}..{last},"
-                    " which had papers; nothing written",
-                )
-            )
-        elif answer.problem is not None:
-            incomplete.append(
-                RangeProblem(
-                    first,
-                    last,
-                    f"{first}..{last}: {answer.problem}; its days were written keeping every"
-                    " paper their files held",
-                )
-            )
-        day = first
-        while day <= last:
-            path_text = _day_file(archive, category, day)
+    length = WINDOW_DAYS
+    for run in runs:
+        first = run.first
+        while first <= run.last:
+            last = min(run.last, first + dt.timedelta(days=length - 1))
+            expect = run.expects(first, last) or _had_papers(archive, category, first, last)
+            answer = fetcher.fetch(search_query(category, first, last), expect)
+            days: dict[dt.date, list[Any]] = {}
+            for result in answer.results:
+                date = result.published.astimezone(dt.timezone.utc).date()
+                if first <= date <= last:  # not the minute of 00:00 after the range
+                    days.setdefault(date, []).append(result)
             if not answer.results and answer.problem is not None:
-                done = _Day("skipped")
-            elif day not in days and not os.path.lexists(path_text):
-                done = _Day("empty")  # most days of a long range: no need to look further
-            else:
-                path = Path(path_text)
-                done = _write_day(
-                    days.get(day, []),
-                    path,
-                    root,
-                    label or category,
-                    fix=fix,
-                    replace=replace and answer.problem is None,
+                incomplete.append(
+                    RangeProblem(
+                        first,
+                        last,
+                        f"the arXiv API returned no papers for {first}..{last},"
+                        " which had papers; nothing written",
+                    )
                 )
-                if done.message is not None:
-                    failed.append(DayFailure(day, done.message))
-                if done.outcome in ("new", "updated"):
-                    written.append(str(path))
-                if done.kept:
-                    say(f"{day}: kept {_papers(done.kept)} the API did not return")
-            counts[done.outcome] += 1
-            counts["papers"] += done.papers
-            counts["kept"] += done.kept
-            counts["dropped"] += done.dropped
-            if on_day is not None:
-                on_day(day, done.outcome, done.papers)
-            day += one
-        first = last + one
-        if answer.total < WINDOW_PAPERS // 2:
-            length = min(2 * length, 366)
-        elif answer.total > 2 * WINDOW_PAPERS:
-            length = max(length // 2, 1)
+            elif answer.problem is not None:
+                incomplete.append(
+                    RangeProblem(
+                        first,
+                        last,
+                        f"{first}..{last}: {answer.problem}; its days were written keeping every"
+                        " paper their files held",
+                    )
+                )
+            day = first
+            while day <= last:
+                path_text = _day_file(archive, category, day)
+                if not answer.results and answer.problem is not None:
+                    done = _Day("skipped")
+                elif day not in days and not os.path.lexists(path_text):
+                    done = _Day("empty")  # most days of a long range: no need to look further
+                else:
+                    path = Path(path_text)
+                    done = _write_day(
+                        days.get(day, []),
+                        path,
+                        root,
+                        label or category,
+                        fix=fix,
+                        replace=replace and answer.problem is None,
+                    )
+                    if done.message is not None:
+                        failed.append(DayFailure(day, done.message))
+                    if done.outcome in ("new", "updated"):
+                        written.append(str(path))
+                    if done.kept:
+                        say(f"{day}: kept {_papers(done.kept)} the API did not return")
+                counts[done.outcome] += 1
+                counts["papers"] += done.papers
+                counts["kept"] += done.kept
+                counts["dropped"] += done.dropped
+                if on_day is not None:
+                    on_day(day, done.outcome, done.papers)
+                day += one
+            first = last + one
+            length = _next_length(length, answer.total)
     return CollectReport(
         new=counts["new"],
         updated=counts["updated"],
