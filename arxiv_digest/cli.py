@@ -25,6 +25,7 @@ from . import __version__
 
 if TYPE_CHECKING:
     from .checks import Finding
+    from .collect import Run
     from .fix import Fix
 
 __all__ = ["main"]
@@ -820,6 +821,62 @@ def _date(value: str, option: str) -> dt.date:
         raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
 
 
+def _collect_range(
+    category: str, start: str | None, since_last: int | None, end: str | None, archive: str
+) -> tuple[dt.date, dt.date]:
+    """The days a plain ``collect`` fetches: --from (or --since-last) to --to."""
+    from .collect import newest_day
+
+    today = dt.datetime.now(dt.timezone.utc).date()
+    last = _date(end, "--to") if end is not None else today - dt.timedelta(days=1)
+    if last > today:
+        raise click.BadParameter(
+            f"{end} is after today ({today}, UTC): the API has no paper there yet",
+            param_hint="--to",
+        )
+    if (start is None) == (since_last is None):
+        raise click.UsageError("give one of --from and --since-last")
+    if start is not None:
+        first = _date(start, "--from")
+    else:
+        newest = newest_day(archive, category)
+        if newest is None:
+            where = os.path.join(archive, category)
+            raise click.BadParameter(
+                f"no day in {where} yet: give --from for the first run", param_hint="--since-last"
+            )
+        first = newest - dt.timedelta(days=since_last or 0)
+    if last < first:
+        raise click.BadParameter(f"{last} is before the first day {first}", param_hint="--to")
+    return first, last
+
+
+def _missing_runs(
+    category: str,
+    start: str | None,
+    since_last: int | None,
+    end: str | None,
+    archive: str,
+    page_size: int,
+    dry_run: bool,
+) -> tuple[Run, ...]:
+    """Plan ``collect --missing`` and print the plan; exit when there is nothing to fetch."""
+    from .collect import plan_missing
+
+    if since_last is not None:
+        raise click.UsageError("--missing takes --from and --to, not --since-last")
+    first = _date(start, "--from") if start is not None else None
+    last = _date(end, "--to") if end is not None else None
+    try:
+        plan = plan_missing(archive, category, first, last, page_size=page_size)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--missing") from None
+    click.echo(plan.text())
+    if dry_run or not plan.runs:
+        sys.exit(EXIT_CLEAN)
+    return plan.runs
+
+
 @main.command()
 @click.argument("category")
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="First UTC day.")
@@ -832,6 +889,13 @@ def _date(value: str, option: str) -> dt.date:
 @click.option(
     "--to", "end", metavar="YYYY-MM-DD", help="Last UTC day, included (default: yesterday)."
 )
+@click.option(
+    "--missing",
+    is_flag=True,
+    help="Fetch only the days missing or thin in the archive (AD301, AD302), or with --from/--to"
+    " every day of the range without a file; prints the plan first.",
+)
+@click.option("--dry-run", is_flag=True, help="With --missing: print the plan, fetch nothing.")
 @click.option(
     "-o",
     "--output",
@@ -923,6 +987,8 @@ def collect(
     start: str | None,
     since_last: int | None,
     end: str | None,
+    missing: bool,
+    dry_run: bool,
     archive: str,
     label: str | None,
     fix: bool,
@@ -946,6 +1012,11 @@ def collect(
     Days are written atomically, byte for byte as the archives' generator script writes a
     complete answer. Needs the arxiv package (see docs/writing.md for the install line).
 
+    --missing fetches only what the archive lacks: the days of its gaps (AD301) and its
+    thin days (AD302), or with --from/--to every day of the range without a file, one query
+    per run of days. It prints the plan first (the runs, the estimated requests, and those
+    the generator script would need); --dry-run stops there.
+
     --api-url, --delay, --timeout, --retries and --backoff can also be set from the
     environment: ARXIV_DIGEST_API_URL, ARXIV_DIGEST_DELAY, and so on.
 
@@ -958,14 +1029,9 @@ def collect(
     Examples:
       arxiv-digest collect cs.CV --from 2023-03-11 --to 2023-03-11 -o archive/
       arxiv-digest collect cs.CV --since-last 7 -o . --written written.txt
+      arxiv-digest collect cs.CV --missing -o archive/ --dry-run
     """
-    from .collect import (
-        CollectError,
-        check_archive,
-        check_category,
-        day_path,
-        newest_day,
-    )
+    from .collect import CollectError, check_archive, check_category, day_path
     from .collect import collect as run_collect
 
     try:
@@ -976,34 +1042,22 @@ def collect(
         check_archive(archive, category)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="-o") from None
-    today = dt.datetime.now(dt.timezone.utc).date()
-    last = _date(end, "--to") if end is not None else today - dt.timedelta(days=1)
-    if last > today:
-        raise click.BadParameter(
-            f"{end} is after today ({today}, UTC): the API has no paper there yet",
-            param_hint="--to",
-        )
-    if (start is None) == (since_last is None):
-        raise click.UsageError("give one of --from and --since-last")
-    if start is not None:
-        first = _date(start, "--from")
-    else:
-        newest = newest_day(archive, category)
-        if newest is None:
-            where = os.path.join(archive, category)
-            raise click.BadParameter(
-                f"no day in {where} yet: give --from for the first run", param_hint="--since-last"
-            )
-        first = newest - dt.timedelta(days=since_last or 0)
-    if last < first:
-        raise click.BadParameter(f"{last} is before the first day {first}", param_hint="--to")
     if api_url is not None and not api_url.startswith(("http://", "https://")):
         raise click.BadParameter(f"{api_url!r} is not an http(s) URL", param_hint="--api-url")
+    if missing:
+        runs = _missing_runs(category, start, since_last, end, archive, page_size, dry_run)
+        first, last = runs[0].first, runs[-1].last
+    else:
+        if dry_run:
+            raise click.UsageError("--dry-run goes with --missing")
+        first, last = _collect_range(category, start, since_last, end, archive)
+        runs = None
     bar = None
     if sys.stderr.isatty() if progress is None else progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=(last - first).days + 1, unit="day", file=sys.stderr, dynamic_ncols=True)
+        days = (last - first).days + 1 if runs is None else sum(run.days for run in runs)
+        bar = tqdm(total=days, unit="day", file=sys.stderr, dynamic_ncols=True)
     papers = 0
 
     def advance(date: dt.date, outcome: str, count: int) -> None:
@@ -1034,6 +1088,7 @@ def collect(
             label=label,
             fix=fix,
             replace=replace,
+            runs=runs,
             on_day=advance,
             on_message=say,
         )
@@ -1052,7 +1107,8 @@ def collect(
         from .files import write_atomic
 
         write_atomic(written, "".join(f"{path}\n" for path in report.written).encode())
-    click.echo(f"{category} {first} to {last}: {report.summary()}")
+    count = "" if runs is None else f" ({_plural(len(runs), 'run')})"
+    click.echo(f"{category} {first} to {last}{count}: {report.summary()}")
     short = report.failed or report.incomplete or report.skipped
     sys.exit(EXIT_FINDINGS if short or (strict and report.kept) else EXIT_CLEAN)
 

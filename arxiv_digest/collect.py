@@ -173,17 +173,19 @@ class Plan:
     ``requests`` is the estimated requests of the runs (at least one per query);
     ``generator`` those the archives' generator script would need for the same days: it
     pages the category from its newest paper back, 200 a request, so it fetches
-    ``generator_papers`` (the archive's papers from the oldest day wanted to its newest,
-    the wanted days estimated) and more (the papers newer than the archive).
+    ``generator_papers`` (the papers from the oldest day wanted to the archive's newest:
+    the archive's counts, the wanted days and the days without a file estimated as
+    :meth:`~arxiv_digest.archive.Archive.usual_papers` does) and the papers newer than the
+    archive, which it cannot know.
 
     >>> plan = Plan("cs.CV", (Run(dt.date(2025, 5, 31), dt.date(2025, 6, 18), 2850.0, 15),),
     ...             dt.date(2026, 8, 12), 15, 1650, 329_800.0)
     >>> print(plan.text())  # doctest: +NORMALIZE_WHITESPACE
     cs.CV: 19 days to fetch in 1 run:
       2025-05-31 to 2025-06-18: 19 days missing; about 2850 papers, 15 requests
-    About 15 requests. The generator script would need at least 1650 requests for them: it
-    pages from the newest paper back to 2025-05-31, through the archive's 329800 papers from
-    2025-05-31 to 2026-08-12 and any newer.
+    About 15 requests. The generator script would need at least 1650: it pages from the
+    newest paper back to 2025-05-31, through about 329800 papers from 2025-05-31 to
+    2026-08-12 (the archive's counts, the days it lacks estimated) and any newer.
     """
 
     category: str
@@ -222,10 +224,10 @@ class Plan:
         oldest = self.runs[0].first
         lines.append(
             f"{'At least' if unknown else 'About'} {self.requests} requests. The generator"
-            f" script would need at least {self.generator} requests for them: it pages from"
-            f" the newest paper back to {oldest}, through the archive's"
-            f" {round(self.generator_papers)} papers from {oldest} to {self.newest}"
-            " and any newer."
+            f" script would need at least {self.generator}: it pages from the newest paper back"
+            f" to {oldest}, through about {round(self.generator_papers)} papers from {oldest}"
+            f" to {self.newest} (the archive's counts, the days it lacks estimated) and any"
+            " newer."
         )
         return "\n".join(lines)
 
@@ -433,6 +435,10 @@ def plan_missing(
             raise ValueError(f"the range ends ({last}) before it starts ({first})")
         wanted = {day for day in _days(first, last) if day not in days or day in thin}
     usual = {day: found.usual_papers(day, category) if days else None for day in wanted}
+
+    def _usual(day: dt.date) -> float:
+        return (usual[day] if day in usual else found.usual_papers(day, category)) or 0.0
+
     runs: list[Run] = []
     length = WINDOW_DAYS
     for first, last in _consecutive(sorted(wanted)):
@@ -441,7 +447,7 @@ def plan_missing(
         window = first
         while window <= last:  # the windows collect will ask for, sized as it sizes them
             until = min(last, window + dt.timedelta(days=length - 1))
-            papers = sum(usual[day] or 0.0 for day in _days(window, until))
+            papers = sum(_usual(day) for day in _days(window, until))
             requests += max(1, -(-round(papers) // page_size))
             length = _next_length(length, papers)
             window = until + one
@@ -449,10 +455,12 @@ def plan_missing(
         thin_days = tuple(thin[day] for day in _days(first, last) if day in thin)
         runs.append(Run(first, last, known, requests, thin_days))
     newest = max([*days, *wanted], default=None)
-    counts = found.paper_counts(category) if days else {}
     oldest = min(wanted, default=newest)
+    counts = found.paper_counts(category) if days else {}
+    # The days the script pages through: each wanted day, and a day without a file that an
+    # archive sampled here and there does not show, as the days around it usually have.
     generator_papers = sum(
-        (usual[day] or 0.0) if day in wanted else counts.get(day, 0)
+        counts[day] if day in counts and day not in wanted else _usual(day)
         for day in (_days(oldest, newest) if oldest and newest else ())
     )
     return Plan(
