@@ -206,14 +206,24 @@ class ArchiveRules:
 
 
 class Gap(NamedTuple):
-    """A run of missing days, AD301: its first and last day, both included."""
+    """A run of missing days, AD301: its first and last day, both included.
+
+    >>> Gap(dt.date(2025, 5, 31), dt.date(2025, 6, 18)).last
+    datetime.date(2025, 6, 18)
+    """
 
     first: dt.date
     last: dt.date
 
 
 class ThinDay(NamedTuple):
-    """A thin day, AD302: its papers, and its weekday's median over the weeks around it."""
+    """A thin day, AD302: its papers, and its weekday's median over the weeks around it.
+
+    ``samples`` is how many days that median is over.
+
+    >>> ThinDay(dt.date(2025, 7, 3), 17, 114.0, 8).papers
+    17
+    """
 
     date: dt.date
     papers: int

@@ -183,9 +183,9 @@ class Plan:
     >>> print(plan.text())  # doctest: +NORMALIZE_WHITESPACE
     cs.CV: 19 days to fetch in 1 run:
       2025-05-31 to 2025-06-18: 19 days missing; about 2850 papers, 15 requests
-    About 15 requests. The generator script would need at least 1650: it pages from the
-    newest paper back to 2025-05-31, through about 329800 papers from 2025-05-31 to
-    2026-08-12 (the archive's counts, the days it lacks estimated) and any newer.
+    About 15 requests; the generator script would need at least 1650 for the same days:
+    it pages from the newest paper back to 2025-05-31, about 329800 papers to 2026-08-12 and
+    any newer.
     """
 
     category: str
@@ -222,13 +222,12 @@ class Plan:
             lines.append(f"  and {count - most} more runs, to {self.runs[-1].last}")
         unknown = any(run.papers is None for run in self.runs)
         oldest = self.runs[0].first
-        lines.append(
-            f"{'At least' if unknown else 'About'} {self.requests} requests. The generator"
-            f" script would need at least {self.generator}: it pages from the newest paper back"
-            f" to {oldest}, through about {round(self.generator_papers)} papers from {oldest}"
-            f" to {self.newest} (the archive's counts, the days it lacks estimated) and any"
-            " newer."
-        )
+        lines += [
+            f"{'At least' if unknown else 'About'} {self.requests} requests; the generator script"
+            f" would need at least {self.generator} for the same days:",
+            f"it pages from the newest paper back to {oldest}, about"
+            f" {round(self.generator_papers)} papers to {self.newest} and any newer.",
+        ]
         return "\n".join(lines)
 
 

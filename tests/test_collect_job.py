@@ -5,14 +5,15 @@ needs the network) are taken from the page and run by the shell in a clone of a 
 repository of real days whose remote is a local bare repository, with ``arxiv-digest`` on
 PATH and the stand-in API of ``tests/arxiv_api.py`` in place of arXiv's (through
 ``ARXIV_DIGEST_API_URL``; the waits shortened through ``ARXIV_DIGEST_DELAY`` and
-``ARXIV_DIGEST_BACKOFF``).
+``ARXIV_DIGEST_BACKOFF``). The repository keeps the real calendar of CVPapers
+(``tests/calendars/cvpapers.md``), its part for the days the repository holds: the job must
+leave it as the calendar script writes it for the day it adds.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,12 @@ REPEATS = ROOT / "tests/corpus_fixable/cs.CV/2026/02/20260202.md"  # AD103 for m
 OLD, NEW = Path("cs.CV/2026/05/20260507.md"), Path("cs.CV/2026/08/20260812.md")
 OLD_BYTES = corpus_days("2026-05-07", "2026-05-07")[OLD]
 NEW_BYTES = corpus_days("2026-08-12", "2026-08-12")[NEW]
+JANUARY = Path("cs.CV/2026/01/20260109.md")
+# The CVPapers script's calendar.md for the days of 2026 that the corpus holds (January,
+# February, May, August), before the job and after it: the same without August's month.
+CALENDAR = (ROOT / "tests/calendars/cvpapers.md").read_text(encoding="utf-8").split("### 2025\n")[0]
+AUGUST = CALENDAR[CALENDAR.index("##### August\n") : CALENDAR.index("##### May\n")]
+CALENDAR_BEFORE = CALENDAR.replace(AUGUST, "")
 
 
 def script() -> str:
@@ -69,12 +76,15 @@ def archive(tmp_path: Path) -> Path:
     """A clone of an archive repository with three real days, and its bare remote."""
     remote, seed = tmp_path / "remote.git", tmp_path / "seed"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
-    for path, data in ((OLD, OLD_BYTES), (Path("cs.CV/2026/02/20260202.md"), None)):
+    days = {
+        OLD: OLD_BYTES,
+        Path("cs.CV/2026/02/20260202.md"): REPEATS.read_bytes(),
+        JANUARY: corpus_days("2026-01-09", "2026-01-09")[JANUARY],
+    }
+    for path, data in days.items():
         (seed / path).parent.mkdir(parents=True, exist_ok=True)
-        if data is None:
-            shutil.copy(REPEATS, seed / path)
-        else:
-            (seed / path).write_bytes(data)
+        (seed / path).write_bytes(data)
+    (seed / "calendar.md").write_text(CALENDAR_BEFORE, encoding="utf-8")
     (seed / "digests.sh").write_text(script())
     git(tmp_path, "init", "-q", "-b", "main", str(seed))
     git(seed, "add", ".")
@@ -123,6 +133,8 @@ def landed(tmp_path: Path, clone: Path) -> None:
     assert (check / OLD).read_bytes() == OLD_BYTES  # kept the paper the API did not return
     assert (check / NEW).read_bytes() == NEW_BYTES  # the repeat written once
     assert (check / "cs.CV/2026/02/20260202.md").read_bytes() == REPEATS.read_bytes()
+    # The calendar as the archive's script writes it with the new day, committed with it.
+    assert (check / "calendar.md").read_text(encoding="utf-8") == CALENDAR
     assert git(clone, "status", "--porcelain") == ""
 
 
@@ -139,6 +151,7 @@ def test_the_job_script_as_written_commits_every_paper(tmp_path: Path) -> None:
     assert lines[-1].startswith("arxiv-digest: error: 2026-04-30..2026-05-30: the arXiv API sent")
     assert "1 new, 0 updated, 1 unchanged" in done.stdout
     assert "Checked 1 file" in done.stdout + done.stderr
+    assert "Wrote calendar.md (4 days)." in done.stdout
     landed(tmp_path, clone)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from tests.conftest import CORPUS
 from tests.test_archive import day_path, redated
 from tests.test_collect import query_range
 
+ROOT = Path(__file__).resolve().parent.parent
 # The pool: real papers whose block the generator can write (not the two unbolded ones).
 POOL = [
     paper
@@ -118,9 +121,9 @@ def test_missing_restores_the_gap_and_the_thin_day_and_touches_nothing_else(
         "cs.CV: 6 days to fetch in 2 runs:",
         "  2024-02-12 to 2024-02-16: 5 days missing; about 120 papers, 1 request",
         "  2024-03-13: thin (3 papers, its weekday's median 24); about 24 papers, 1 request",
-        "About 2 requests. The generator script would need at least 8: it pages from the"
-        " newest paper back to 2024-02-12, through about 1520 papers from 2024-02-12 to"
-        " 2024-04-29 (the archive's counts, the days it lacks estimated) and any newer.",
+        "About 2 requests; the generator script would need at least 8 for the same days:",
+        "it pages from the newest paper back to 2024-02-12, about 1520 papers to 2024-04-29"
+        " and any newer.",
         "cs.CV 2024-02-12 to 2024-03-13 (2 runs): 6 days: 5 new, 1 updated, 0 unchanged,"
         " 0 without papers; 144 papers.",
     ]
@@ -213,6 +216,18 @@ def test_the_real_gap_of_cvpapers_costs_a_few_requests_where_the_script_pages_hu
     assert plan.requests == gap.requests == -(-round(gap.papers) // 200)
     assert plan.newest == dt.date(2026, 8, 12)
     assert plan.generator > 20 * plan.requests
+
+
+def test_the_plan_on_the_archive_page_is_what_the_command_prints(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = (ROOT / "docs" / "archive.md").read_text(encoding="utf-8")
+    pattern = r"```\n\$ (arxiv-digest collect [^\n]*--dry-run\n.*?)```"
+    (block,) = re.findall(pattern, page, re.DOTALL)
+    command, printed = block.split("\n", 1)
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, shlex.split(command)[1:], catch_exceptions=False)
+    assert (result.exit_code, result.stdout) == (0, printed)
 
 
 def test_usage_errors(tmp_path: Path) -> None:
