@@ -253,6 +253,31 @@ def _same_weekday(counts: dict[dt.date, int], day: dt.date, weeks: int) -> Itera
                 yield counts[other]
 
 
+def _nearest(days: list[dt.date], day: dt.date, within: int) -> list[dt.date]:
+    """The ``2 * THIN_WEEKS`` days of ``days`` (sorted) nearest to ``day``, not ``day`` itself.
+
+    At most ``within`` days from it; on a tie the earlier first, as :func:`_same_weekday`.
+    """
+    import bisect
+
+    before = bisect.bisect_left(days, day) - 1
+    after = bisect.bisect_right(days, day)
+    found: list[dt.date] = []
+    while len(found) < 2 * THIN_WEEKS:
+        early = days[before] if before >= 0 else None
+        late = days[after] if after < len(days) else None
+        if early is not None and (late is None or day - early <= late - day):
+            pick, before = early, before - 1
+        elif late is not None:
+            pick, after = late, after + 1
+        else:
+            break
+        if abs((pick - day).days) > within:
+            break
+        found.append(pick)
+    return found
+
+
 def _thin(counts: dict[dt.date, int]) -> Iterator[ThinDay]:
     """The thin days among the days' paper counts."""
     for day in sorted(counts):
@@ -340,6 +365,7 @@ class Archive:
             if name is not None and day is not None:
                 self._folders.setdefault(folder, {}).setdefault(day, file)
         self._checked: tuple[list[Finding], ArchiveRules] | None = None
+        self._sorted: dict[str, list[list[dt.date]]] = {}
 
     @property
     def categories(self) -> tuple[str, ...]:
@@ -434,17 +460,15 @@ class Archive:
         >>> Archive("tests/dailypapers").usual_papers(dt.date(2026, 8, 21), "cs.CL")  # a Friday
         55
         """
-        counts = self._check()[1].days[self.folder(category)].counts
-        same = list(_same_weekday(counts, day, 53))[: 2 * THIN_WEEKS]
-        if not same:
-            near = [
-                counts[other]
-                for offset in range(1, 367)
-                for other in (day - dt.timedelta(days=offset), day + dt.timedelta(days=offset))
-                if other in counts
-            ]
-            same = near[: 2 * THIN_WEEKS]
-        return _median(same) if same else None
+        folder = self.folder(category)
+        counts = self._check()[1].days[folder].counts
+        if folder not in self._sorted:  # asked for every day of a long range: sorted once
+            ordered = sorted(counts)
+            self._sorted[folder] = [[d for d in ordered if d.weekday() == w] for w in range(7)]
+            self._sorted[folder].append(ordered)
+        weekday, every = self._sorted[folder][day.weekday()], self._sorted[folder][7]
+        near = _nearest(weekday, day, 53 * 7) or _nearest(every, day, 366)
+        return _median([counts[other] for other in near]) if near else None
 
     def papers(self, category: str | None = None) -> Iterator[tuple[dt.date, Paper]]:
         """A category's papers, day after day, a block at a time (a broken block raises).

@@ -222,8 +222,12 @@ class Plan:
             lines.append(f"  and {count - most} more runs, to {self.runs[-1].last}")
         unknown = any(run.papers is None for run in self.runs)
         oldest = self.runs[0].first
+        requests = f"{self.requests} {'request' if self.requests == 1 else 'requests'}"
+        if not self.generator_papers:
+            lines.append(f"At least {requests}: no day of the archive to estimate from.")
+            return "\n".join(lines)
         lines += [
-            f"{'At least' if unknown else 'About'} {self.requests} requests; the generator script"
+            f"{'At least' if unknown else 'About'} {requests}; the generator script"
             f" would need at least {self.generator} for the same days:",
             f"it pages from the newest paper back to {oldest}, about"
             f" {round(self.generator_papers)} papers to {self.newest} and any newer.",

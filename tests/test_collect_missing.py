@@ -216,6 +216,27 @@ def test_the_real_gap_of_cvpapers_costs_a_few_requests_where_the_script_pages_hu
     assert plan.requests == gap.requests == -(-round(gap.papers) // 200)
     assert plan.newest == dt.date(2026, 8, 12)
     assert plan.generator > 20 * plan.requests
+    # The whole range of the corpus: every day between its 95 files, a run between each two
+    # (all but twenty summed up in one line).
+    plan = plan_missing(CORPUS, "cs.CV", dt.date(1998, 2, 11), dt.date(2026, 8, 12))
+    assert len(plan.runs) == 94
+    lines = plan.text().splitlines()
+    assert len(lines) == 1 + 20 + 1 + 2
+    assert lines[21] == "  and 74 more runs, to 2026-08-11"
+
+
+def test_a_first_run_has_nothing_to_estimate_from(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["collect", "cs.CV", "--missing", "--from", "2025-05-01", "--to", "2025-05-03"]
+        + ["-o", str(tmp_path), "--dry-run"],
+    )
+    assert (result.exit_code, result.stdout) == (
+        0,
+        "cs.CV: 3 days to fetch in 1 run:\n"
+        "  2025-05-01 to 2025-05-03: 3 days missing; nothing near to estimate from, 1 request\n"
+        "At least 1 request: no day of the archive to estimate from.\n",
+    )
 
 
 def test_the_plan_on_the_archive_page_is_what_the_command_prints(
