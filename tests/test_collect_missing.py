@@ -226,11 +226,8 @@ def test_the_real_gap_of_cvpapers_costs_a_few_requests_where_the_script_pages_hu
 
 
 def test_a_first_run_has_nothing_to_estimate_from(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        main,
-        ["collect", "cs.CV", "--missing", "--from", "2025-05-01", "--to", "2025-05-03"]
-        + ["-o", str(tmp_path), "--dry-run"],
-    )
+    argv = ["collect", "cs.CV", "--missing", "--from", "2025-05-01", "--to", "2025-05-03"]
+    result = CliRunner().invoke(main, [*argv, "-o", str(tmp_path), "--dry-run"])
     assert (result.exit_code, result.stdout) == (
         0,
         "cs.CV: 3 days to fetch in 1 run:\n"
