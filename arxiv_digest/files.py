@@ -9,25 +9,35 @@ followed, so a link loop cannot trap the walk.
 from __future__ import annotations
 
 import contextlib
+import enum
 import errno
 import os
 import re
 import signal
+import stat
 import tempfile
-from collections.abc import Iterator, Sequence
-from typing import IO, TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from .model import Digest
 
 
 __all__ = [
+    "ANY_STATE",
     "DIGEST_NAME",
+    "STALE_SECONDS",
+    "TEMPORARY_NAME",
+    "FileChangedError",
+    "FileState",
     "Found",
     "atomic_output",
+    "changed_under_us",
+    "file_state",
     "find_digests",
     "hold_signals",
     "release_signals",
+    "remove_stale_temporaries",
     "signals_held",
     "sync_early",
     "write_atomic",
@@ -209,21 +219,255 @@ def signals_held() -> Iterator[None]:
         release_signals(previous)
 
 
+#: What this program's temporary files are called: ``.NAME.arxiv-digest-PID-RANDOM.tmp``
+#: beside the file ``NAME`` they become (``PID``, the process writing it, is for a person
+#: looking; whether a process still holds one is told by its lock, see :data:`STALE_SECONDS`).
+#: A .gitignore line that leaves them out: ``.*.arxiv-digest-*.tmp``.
+TEMPORARY_NAME = re.compile(r"\..*\.arxiv-digest-[0-9]+-[a-z0-9_]+\.tmp", re.DOTALL)
+
+#: A temporary file is stale, left by a run that died (kill -9, a crash, a power cut), when no
+#: process holds its lock and nothing was written to it for this long. The wait only covers
+#: the instant between creating a file and locking it, and file systems whose locks do not
+#: work: a live writer whose file was removed fails at its rename and keeps the old file.
+STALE_SECONDS = 60.0
+
+
+class FileState(NamedTuple):
+    """What tells a file's content as it was read from another: compared before a rename.
+
+    The same device, inode, size, modification and change times: a file replaced (a new
+    inode) or written in place (new times, and usually a new size) is another state.
+
+    >>> file_state("tests/corpus/cs.CV/2023/03/20230311.md").size
+    83157
+    """
+
+    device: int
+    inode: int
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+
+class _Unchecked(enum.Enum):
+    ANY = "any"
+
+
+#: ``expect`` for an output that replaces whatever is there (to-json's ``-o``): no check.
+ANY_STATE = _Unchecked.ANY
+
+
+class FileChangedError(OSError):
+    """The file to be replaced is no longer the one that was read: another program changed it.
+
+    Raised by :func:`atomic_output` instead of the rename, which would have lost the other
+    program's change; the other program's file is left as it is. ``filename`` names it.
+
+    >>> str(changed_under_us("x.md"))
+    "[Errno None] changed by another program since it was read; not replaced: 'x.md'"
+    """
+
+
+def changed_under_us(path: str) -> FileChangedError:
+    """The :class:`FileChangedError` for ``path`` (its ``strerror`` says what happened).
+
+    >>> changed_under_us("x.md").strerror
+    'changed by another program since it was read; not replaced'
+    """
+    return FileChangedError(
+        None, "changed by another program since it was read; not replaced", path
+    )
+
+
+def file_state(file: int | str | os.PathLike[str] | IO[Any]) -> FileState | None:
+    """The :class:`FileState` of an open file (a descriptor or a file object) or of a path.
+
+    ``None`` when no file is at the path. Take it from the file you read (``file_state(f)``
+    inside ``with open(path, "rb") as f``), and give it to :func:`atomic_output` or
+    :func:`write_atomic` as ``expect``: the rename then happens only if the file is still
+    the one that was read.
+
+    >>> file_state("no such file") is None
+    True
+    """
+    try:
+        if isinstance(file, int):
+            status = os.fstat(file)
+        elif isinstance(file, (str, os.PathLike)):
+            status = os.stat(file)
+        else:
+            status = os.fstat(file.fileno())
+    except FileNotFoundError:
+        return None
+    return FileState(
+        status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns
+    )
+
+
+#: How long a rename waits for another program's lock on the file it replaces.
+LOCK_SECONDS = 30.0
+
+
+def _lock(descriptor: int, path: str) -> None:
+    """Take the advisory lock on an open file (where the platform has ``flock``).
+
+    Waits while another writer checks and renames (an instant); gives up, with the file
+    named, after :data:`LOCK_SECONDS` of a lock held by something else.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; the check alone
+        return
+    import time
+
+    deadline = time.monotonic() + LOCK_SECONDS
+    while True:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                message = "locked by another program for 30 seconds; not replaced"
+                raise FileChangedError(None, message, path) from None
+            time.sleep(0.01)
+        except OSError:
+            return  # a file system without locks: the check alone
+
+
+def _replace(temporary: str, target: str, expect: FileState | _Unchecked | None) -> None:
+    """Rename ``temporary`` to ``target`` if ``target`` is still in the state ``expect``.
+
+    ``None``: nothing may be there (a hard link, which refuses an existing name, then the
+    temporary name removed). A :class:`FileState`: the target is opened and locked, and both
+    the open file and the name must still be in that state, so that a writer that waited for
+    the lock while another renamed sees the new file at the name and stops.
+    """
+    if expect is ANY_STATE:
+        os.replace(temporary, target)
+        return
+    if expect is None:
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            raise changed_under_us(target) from None
+        except OSError:  # a file system without hard links: check, then rename
+            if os.path.lexists(target):
+                raise changed_under_us(target) from None
+            os.replace(temporary, target)
+        else:
+            os.unlink(temporary)
+        return
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(target, flags)
+    except OSError as error:
+        if error.errno in (errno.ENOENT, errno.ELOOP):  # removed, or a link put there
+            raise changed_under_us(target) from None
+        raise
+    try:
+        _lock(descriptor, target)
+        if file_state(descriptor) != expect or file_state(target) != expect:
+            raise changed_under_us(target)
+        os.replace(temporary, target)
+    finally:
+        os.close(descriptor)
+
+
+#: The folders whose stale temporary files this process has removed already.
+_CLEANED: set[str] = set()
+
+
+def remove_stale_temporaries(paths: Iterable[str]) -> list[str]:
+    """Remove the stale temporary files of this program among ``paths``; return those removed.
+
+    A file is removed only when its name is :data:`TEMPORARY_NAME`'s, it is a regular file,
+    no process holds its lock (a live writer holds it until its rename; the kernel lets go of
+    a dead one's), and it was last written more than :data:`STALE_SECONDS` ago. Where the
+    platform has no advisory locks, nothing is removed.
+
+    >>> remove_stale_temporaries(["tests/corpus/cs.CV/2023/03/20230311.md"])
+    []
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return []
+    import time
+
+    removed = []
+    now = time.time()
+    for path in paths:
+        if not TEMPORARY_NAME.fullmatch(os.path.basename(path)):
+            continue
+        try:
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
+        except OSError:
+            continue  # gone meanwhile, or a link: not ours to remove
+        try:
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode) or now - status.st_mtime <= STALE_SECONDS:
+                continue
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a live process holds it
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+                removed.append(path)
+        finally:
+            os.close(descriptor)
+    return removed
+
+
+def _clean_folder(folder: str) -> None:
+    """Remove the stale temporary files in ``folder``, once per process and folder."""
+    key = os.path.abspath(folder)
+    if key in _CLEANED:
+        return
+    _CLEANED.add(key)
+    try:
+        with os.scandir(folder) as listing:
+            names = [entry.path for entry in listing if TEMPORARY_NAME.fullmatch(entry.name)]
+    except OSError:
+        return
+    remove_stale_temporaries(names)
+
+
 @contextlib.contextmanager
-def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[bytes]]:
+def atomic_output(
+    path: str | os.PathLike[str],
+    mode: str = "wb",
+    *,
+    expect: FileState | _Unchecked | None = ANY_STATE,
+) -> Iterator[IO[bytes]]:
     """A file to write ``path`` through: a temporary file beside it, renamed into place.
 
     If the block raises (an error, Ctrl-C, SIGTERM turned into an exception), the temporary
     file is removed and ``path`` is untouched. A device or a pipe (``/dev/null``, a FIFO) is
     written directly. Errors name ``path`` and its folder, never the temporary file.
 
+    ``expect`` guards a file rewritten from what was read (``fix``, ``from-json --force``):
+    the :func:`file_state` taken when it was read, or ``None`` when nothing was there. Just
+    before the rename, under an advisory lock on ``path``, the file must still be in that
+    state; if another program changed, replaced or created it meanwhile, its file is left as
+    it is and :class:`FileChangedError` is raised. The default replaces whatever is there.
+
+    The temporary file is named as :data:`TEMPORARY_NAME` says and locked while this process
+    lives; stale ones a killed run left in the folder are removed on the way
+    (:func:`remove_stale_temporaries`).
+
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.jsonl"
-    >>> with atomic_output(target) as out:
+    >>> with atomic_output(target, expect=None) as out:
     ...     _ = out.write(b"{}\\n")
     >>> target.read_bytes()
     b'{}\\n'
-    """
+    >>> with atomic_output(target, expect=None) as out:  # doctest: +ELLIPSIS
+    ...     _ = out.write(b"[]\\n")  # it exists now
+    Traceback (most recent call last):
+    ...
+    arxiv_digest.files.FileChangedError: [Errno None] changed by another program since it was read; not replaced: '...out.jsonl'
+    """  # noqa: E501
     # os.path, not pathlib, which costs every command 3 ms to import. The folder and name are
     # what pathlib would say (a trailing separator is not a folder of its own).
     target = os.fspath(path)
@@ -245,13 +489,18 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
     if not os.path.isdir(folder):
         message = f"the output folder {folder} does not exist"
         raise FileNotFoundError(errno.ENOENT, message, target)
+    _clean_folder(folder)
     temporary = None
+    lock = -1
     held = hold_signals()  # Ctrl-C between creating the file and knowing its name would leak it
     try:
         try:
-            descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            # The name cut short: a long NAME must not make the temporary name too long.
+            prefix = f".{name[:64]}.arxiv-digest-{os.getpid()}-"
+            descriptor, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
         except OSError as error:
             raise _named(error, target, f"cannot create a file in the folder {folder}") from None
+        lock = _hold_temporary(descriptor)
         release_signals(held)  # a signal that came meanwhile is raised here, inside the try
         with _writing(target), os.fdopen(descriptor, mode) as file:
             yield file
@@ -265,7 +514,9 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
                 umask = os.umask(0)
                 os.umask(umask)
                 os.chmod(temporary, 0o666 & ~umask)
-            os.replace(temporary, target)
+            _replace(temporary, target, expect)
+        except FileChangedError:
+            raise
         except OSError as error:
             raise _named(error, target) from None
     except BaseException:
@@ -274,6 +525,26 @@ def atomic_output(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO
                 os.unlink(temporary)
         release_signals(held)
         raise
+    finally:
+        if lock >= 0:
+            os.close(lock)
+
+
+def _hold_temporary(descriptor: int) -> int:
+    """Lock a new temporary file for as long as this process writes it; the lock's descriptor.
+
+    A descriptor of its own (``dup``), closed after the rename: the lock tells a later run
+    that the file is not stale (the kernel drops it when the process dies). -1 where the
+    platform has no locks.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        return -1
+    lock = os.dup(descriptor)
+    with contextlib.suppress(OSError):  # a file system without locks
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return lock
 
 
 #: Write errors that are about the output itself (a full disk, a quota, a file too large).
@@ -319,8 +590,16 @@ def sync_early(file: IO[bytes]) -> None:
         pass  # a pipe, a device, a file in memory: no disk to send it to
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+def write_atomic(
+    path: str | os.PathLike[str],
+    data: bytes,
+    *,
+    expect: FileState | _Unchecked | None = ANY_STATE,
+) -> None:
     """Write ``data`` to ``path`` atomically: readers see the old file or the new one.
+
+    ``expect``: the state of the file when it was read (:func:`file_state`), or ``None`` for
+    no file; the file is then replaced only if it is still so (see :func:`atomic_output`).
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "20230311.md"
@@ -328,7 +607,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     >>> target.read_bytes()[:6]
     b'# Arxi'
     """
-    with atomic_output(path) as file:
+    with atomic_output(path, expect=expect) as file:
         file.write(data)
 
 
