@@ -544,7 +544,7 @@ def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> No
     """
     import time
 
-    from .fromjson import REFUSED, Report, WrongShape, rebuild_lines
+    from .fromjson import FAILED, REFUSED, Report, WrongShape, rebuild_lines
 
     name = getattr(source, "name", "<stdin>")
     started = time.perf_counter()
@@ -552,7 +552,7 @@ def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> No
     try:
         for result in rebuild_lines(source, directory, force=force):
             results.append(result)
-            if result.status == REFUSED:
+            if result.status in (REFUSED, FAILED):
                 click.echo(
                     f"arxiv-digest: error: {name}:{result.number}: {result.message}", err=True
                 )
@@ -564,7 +564,7 @@ def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> No
     )
     if not quiet:
         click.echo(report.summary(), err=True)
-    sys.exit(EXIT_FINDINGS if report.refused else EXIT_CLEAN)
+    sys.exit(report.exit_status())
 
 
 # --------------------------------------------------------------------------- fix
