@@ -358,13 +358,14 @@ class _LongLine(_Line):
 
         super().__init__(number, start[:1024])  # the start, for the shape of the input
         self.file = file
+        self.start: bytes | None = start  # decoded with the rest, where errors are the line's
         self.read_bytes = len(start)
         self.ended = False
         self.utf8 = codecs.getincrementaldecoder("utf-8")()
-        self.text = self.utf8.decode(start)
+        self.text = ""
         self.at = 0
         self.chunk = 1 << 20
-        self.decoder = json.JSONDecoder()
+        self.decoder = json.JSONDecoder(parse_constant=_not_json)  # NaN: not JSON (orjson agrees)
 
     def size(self) -> int:
         return self.read_bytes
@@ -373,8 +374,11 @@ class _LongLine(_Line):
         """Read another chunk of the line into the text; False at the end of the line."""
         if self.ended:
             return False
-        data = self.file.readline(self.chunk)
-        self.read_bytes += len(data)
+        if self.start is not None:
+            data, self.start = self.start, None
+        else:
+            data = self.file.readline(self.chunk)
+            self.read_bytes += len(data)
         if not data or data.endswith(b"\n"):
             self.ended = True
         if self.at > 1 << 20:  # drop what was read
@@ -408,6 +412,8 @@ class _LongLine(_Line):
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.text, self.at)
+            except RecursionError:
+                raise ValueError("malformed JSON: nested too deeply") from None
             except ValueError as error:
                 cut = getattr(error, "pos", 0) >= len(self.text) - 16 or "Unterminated" in str(
                     error
@@ -475,8 +481,15 @@ class _LongLine(_Line):
             raise ValueError("malformed JSON: more after the digest's object on its line")
 
     def finish(self) -> None:
-        while self._more():
-            self.text, self.at = "", 0
+        self.start, self.text, self.at = None, "", 0
+        while not self.ended:  # read, not decoded: an error there is not this line's to tell
+            data = self.file.readline(self.chunk)
+            self.read_bytes += len(data)
+            self.ended = not data or data.endswith(b"\n")
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"malformed JSON: {constant} is not a JSON value")
 
 
 def _lines(source: Iterable[bytes]) -> Iterator[_Line]:
