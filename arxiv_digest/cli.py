@@ -10,12 +10,13 @@ fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -370,8 +371,9 @@ def to_json(
         run(sys.stdout.buffer)
         sys.stdout.flush()
     else:
-        with atomic_output(output) as file:
+        with _unless_nothing_converted(output, tally, len(work)), atomic_output(output) as file:
             run(file)
+            tally.check_converted()
     if not quiet:
         converted = len(work) - tally.failed
         files = (
@@ -422,9 +424,11 @@ def to_parquet(
         sys.exit(EXIT_ERROR)
     work = _work(paths, f"{output} not written", quiet)
     tally = _Tally(len(work), (sys.stderr.isatty() and not quiet) if progress is None else progress)
-    with atomic_output(output) as file, tally:
-        for part in parquet_in_order(work, jobs or _cores(), file):
-            tally.add(part)
+    with _unless_nothing_converted(output, tally, len(work)), atomic_output(output) as file:
+        with tally:
+            for part in parquet_in_order(work, jobs or _cores(), file):
+                tally.add(part)
+        tally.check_converted()
     if not quiet:
         converted = len(work) - tally.failed
         files = "file" if converted == 1 else "files"
@@ -455,12 +459,32 @@ def _work(paths: tuple[str, ...], nothing: str, quiet: bool) -> list[tuple[str, 
     return [(path, relative_path(path, root)) for path, root in found.files]
 
 
+class _NothingConverted(Exception):
+    """Every file was left out: the output would hold nothing, so it replaces nothing."""
+
+
+@contextlib.contextmanager
+def _unless_nothing_converted(output: str, tally: _Tally, total: int) -> Iterator[None]:
+    """Around ``atomic_output``: when no file converted, say that OUT was not written."""
+    kept = os.path.exists(output)
+    try:
+        yield
+    except _NothingConverted:
+        was = "the file there is kept" if kept else "no file made"
+        click.echo(
+            f"arxiv-digest: error: {output}: not written: none of the {_plural(total, 'file')}"
+            f" could be converted (see above); {was}.",
+            err=True,
+        )
+
+
 class _Tally:
     """What a converting command has done so far: counts, errors printed, a progress bar."""
 
     def __init__(self, total: int, show: bool) -> None:
         import time
 
+        self.total = total
         self.clock = time.perf_counter
         self.started = self.clock()
         self.failed = self.papers = self.size = self.unreadable = 0
@@ -493,6 +517,11 @@ class _Tally:
             rate = self.size / 1e6 / max(self.seconds(), 1e-9)
             self.bar.set_postfix_str(f"{self.papers} papers, {rate:.1f} MB/s", refresh=False)
             self.bar.update(done.files)
+
+    def check_converted(self) -> None:
+        """Raise :class:`_NothingConverted` when every file was left out (an empty output)."""
+        if self.total and self.failed == self.total:
+            raise _NothingConverted
 
     def seconds(self) -> float:
         """Seconds since the command started converting."""

@@ -294,7 +294,9 @@ def to_parquet(
 
     What ``arxiv-digest to-parquet`` does, without the progress bar: directories are walked
     for ``YYYYMMDD.md`` files, a broken file is left out and its ``path:line:col: message``
-    returned, and ``target`` is written atomically (an interrupted run leaves no file).
+    returned, and ``target`` is written atomically (an interrupted run leaves no file). When
+    no file converts, ``target`` is not written: a good file there is not replaced by an empty
+    one.
 
     >>> import tempfile, pathlib, pyarrow.parquet as pq
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "papers.parquet"
@@ -313,7 +315,13 @@ def to_parquet(
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), missing)
     work = [(path, relative_path(path, root)) for path, root in found.files]
     errors: list[str] = []
-    with atomic_output(target) as file:
+    with contextlib.suppress(_NothingConverted), atomic_output(target) as file:
         for part in parquet_in_order(work, jobs, file):
             errors += part.errors
+        if work and len(errors) == len(work):
+            raise _NothingConverted  # the temporary file goes, the old one stays
     return errors
+
+
+class _NothingConverted(Exception):
+    """Every file was left out: the output would hold nothing."""
