@@ -224,6 +224,7 @@ def check(
         document = {
             "checked": checked,
             "skipped": len(found.skipped),
+            "temporary": list(found.temporary),
             "errors": errors,
             "findings": [
                 {
@@ -240,6 +241,8 @@ def check(
     else:
         for problem in errors:
             click.echo(f"arxiv-digest: error: {problem}", err=True)
+        if found.temporary:
+            click.echo(_temporary_line(found.temporary), err=True)
         click.echo(_check_summary(checked, len(found.skipped), found_count, failing_files, errors))
     _end(EXIT_ERROR if errors else EXIT_FINDINGS if found_count else EXIT_CLEAN)
 
@@ -272,6 +275,21 @@ def _end(status: int) -> NoReturn:
         else:
             os._exit(status)
     sys.exit(status)
+
+
+def _temporary_line(paths: Sequence[str]) -> str:
+    """The one line that names the temporary files a killed run left (``check``).
+
+    >>> print(_temporary_line(["a/.20230311.md.arxiv-digest-7-x.tmp"]))
+    arxiv-digest: warning: 1 temporary file left by an interrupted run (the next fix, from-json or collect there removes it when no process holds it): a/.20230311.md.arxiv-digest-7-x.tmp
+    """  # noqa: E501
+    names = ", ".join(paths[:5]) + (f", and {len(paths) - 5} more" if paths[5:] else "")
+    it = "it" if len(paths) == 1 else "them"
+    return (
+        f"arxiv-digest: warning: {_plural(len(paths), 'temporary file')} left by an interrupted"
+        f" run (the next fix, from-json or collect there removes {it} when no process holds"
+        f" {it}): {names}"
+    )
 
 
 def _plural(count: int, word: str) -> str:
@@ -645,12 +663,14 @@ def fix(
     """
     from .checks import Finding
     from .errors import DigestSyntaxError
-    from .files import find_digests
+    from .files import find_digests, remove_stale_temporaries
     from .fix import FixedFile, fix_file
 
     selected = _codes(select, "--select")
     ignored = _codes(ignore, "--ignore")
     found = find_digests(paths)
+    if not diff:
+        remove_stale_temporaries(found.temporary)  # what killed runs left (issue 22)
     errors = list(found.errors)  # missing paths, directories with no digest
     done: list[FixedFile] = []
     undecodable: list[Finding] = []

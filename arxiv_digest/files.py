@@ -47,6 +47,12 @@ __all__ = [
 #: What a digest file is called in an archive.
 DIGEST_NAME = re.compile(r"[0-9]{8}\.md")
 
+#: What this program's temporary files are called: ``.NAME.arxiv-digest-PID-RANDOM.tmp``
+#: beside the file ``NAME`` they become (``PID``, the process writing it, is for a person
+#: looking; whether a process still holds one is told by its lock, see :data:`STALE_SECONDS`).
+#: A .gitignore line that leaves them out: ``.*.arxiv-digest-*.tmp``.
+TEMPORARY_NAME = re.compile(r"\..*\.arxiv-digest-[0-9]+-[a-z0-9_]+\.tmp", re.DOTALL)
+
 
 class Found:
     """The digests found under some paths, with what was skipped, missing or empty.
@@ -54,6 +60,8 @@ class Found:
     ``files`` are ``(path, root)`` pairs, sorted; ``root`` is the directory given on the
     command line (or the file's own directory), for paths relative to it. ``empty`` are the
     directories given that hold no digest: each is an error of the run, as a missing path is.
+    ``temporary`` are this program's temporary files found on the walk (:data:`TEMPORARY_NAME`,
+    left by a run that was killed), apart from the files skipped.
     Paths are ``str``, spelled from the path given as the walk found them (``tests/corpus``
     gives ``tests/corpus/cs.CV/...``): pass ``Path(path)`` to :func:`parse_digest`, which
     reads a ``str`` as the text itself. (A plain class, as ``checks.FileCheck`` is: an attrs
@@ -63,7 +71,7 @@ class Found:
     ('nope.md',)
     """
 
-    __slots__ = ("empty", "files", "missing", "skipped")
+    __slots__ = ("empty", "files", "missing", "skipped", "temporary")
 
     def __init__(
         self,
@@ -71,14 +79,19 @@ class Found:
         skipped: tuple[str, ...],
         missing: tuple[str, ...],
         empty: tuple[str, ...] = (),
+        temporary: tuple[str, ...] = (),
     ) -> None:
         self.files = files
         self.skipped = skipped
         self.missing = missing
         self.empty = empty
+        self.temporary = temporary
 
     def __repr__(self) -> str:
-        return f"Found({self.files!r}, {self.skipped!r}, {self.missing!r}, {self.empty!r})"
+        return (
+            f"Found({self.files!r}, {self.skipped!r}, {self.missing!r}, {self.empty!r},"
+            f" {self.temporary!r})"
+        )
 
     @property
     def errors(self) -> tuple[str, ...]:
@@ -124,10 +137,11 @@ def find_digests(paths: Sequence[str | os.PathLike[str]]) -> Found:
     skipped: list[str] = []
     missing: list[str] = []
     empty: list[str] = []
+    temporary: list[str] = []
     for given in (os.fspath(path) for path in paths):
         if os.path.isdir(given):
             before = len(files)
-            _walk(given, given, files, skipped)
+            _walk(given, given, files, skipped, temporary)
             if len(files) == before:
                 empty.append(given)
         elif os.path.exists(given):
@@ -137,11 +151,20 @@ def find_digests(paths: Sequence[str | os.PathLike[str]]) -> Found:
     # In the order of the paths' parts, as pathlib sorts them ("a/b/x" before "a/b-c/x").
     files.sort(key=lambda pair: (path_parts(pair[0]), path_parts(pair[1])))
     skipped.sort(key=path_parts)
-    return Found(tuple(files), tuple(skipped), tuple(missing), tuple(empty))
+    temporary.sort(key=path_parts)
+    return Found(tuple(files), tuple(skipped), tuple(missing), tuple(empty), tuple(temporary))
 
 
-def _walk(directory: str, root: str, files: list[tuple[str, str]], skipped: list[str]) -> None:
+def _walk(
+    directory: str,
+    root: str,
+    files: list[tuple[str, str]],
+    skipped: list[str],
+    temporary: list[str],
+) -> None:
     """Add the digests under ``directory`` to ``files``, the other files to ``skipped``.
+
+    This program's temporary files go to ``temporary`` instead.
 
     ``os.scandir`` rather than ``os.walk``: half the time on an archive's thousand folders. As
     ``os.walk`` does, a folder that cannot be read is passed over, and a symbolic link to a
@@ -159,9 +182,11 @@ def _walk(directory: str, root: str, files: list[tuple[str, str]], skipped: list
             is_folder = False
         if is_folder:
             if not entry.is_symlink():
-                _walk(entry.path, root, files, skipped)
+                _walk(entry.path, root, files, skipped, temporary)
         elif DIGEST_NAME.fullmatch(entry.name):
             files.append((entry.path, root))
+        elif entry.name.endswith(".tmp") and TEMPORARY_NAME.fullmatch(entry.name):
+            temporary.append(entry.path)
         else:
             skipped.append(entry.path)
 
@@ -218,12 +243,6 @@ def signals_held() -> Iterator[None]:
     finally:
         release_signals(previous)
 
-
-#: What this program's temporary files are called: ``.NAME.arxiv-digest-PID-RANDOM.tmp``
-#: beside the file ``NAME`` they become (``PID``, the process writing it, is for a person
-#: looking; whether a process still holds one is told by its lock, see :data:`STALE_SECONDS`).
-#: A .gitignore line that leaves them out: ``.*.arxiv-digest-*.tmp``.
-TEMPORARY_NAME = re.compile(r"\..*\.arxiv-digest-[0-9]+-[a-z0-9_]+\.tmp", re.DOTALL)
 
 #: A temporary file is stale, left by a run that died (kill -9, a crash, a power cut), when no
 #: process holds its lock and nothing was written to it for this long. The wait only covers
