@@ -319,7 +319,7 @@ def _write_line(line: _Line, root: str, given: str, force: bool, loads: Any) -> 
 
 
 #: A line longer than this is read and parsed a piece at a time (:class:`_LongLine`).
-LINE_BYTES = 16 << 20
+LINE_BYTES = 8 << 20
 
 
 class _Line:

@@ -49,11 +49,12 @@ __all__ = [
 #: What to run when pyarrow is missing.
 INSTALL_HINT = "pip install 'arxiv-digest[parquet]'"
 
-#: Arrow data held before it is written as one row group (about 30,000 papers).
-ROW_GROUP_BYTES = 64 << 20
+#: Arrow data held before it is written as one row group (about 8,000 papers): with pyarrow's
+#: own 100 MB, to-parquet of a 1 GB digest then stays under 200 MB (benchmarks/bench_memory.py).
+ROW_GROUP_BYTES = 16 << 20
 
 #: Papers of a streamed file (:func:`arxiv_digest.convert.STREAM_BYTES` or more) per batch.
-STREAM_PAPERS = 5_000
+STREAM_PAPERS = 2_000
 
 #: The Paper attributes after the digest's three columns, in the flat JSON shape's order.
 _PAPER_COLUMNS = (
