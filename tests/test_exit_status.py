@@ -11,13 +11,13 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-import arxiv_digest.files
 from arxiv_digest.cli import main
 from tests.conftest import CORPUS
 
@@ -93,14 +93,14 @@ def test_permission_denied_is_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     where the temporary file is created, as a read-only folder makes it)."""
     args, target = commands(tmp_path)[name]
     before = target.read_bytes()
-    real = arxiv_digest.files.tempfile.mkstemp
+    real = tempfile.mkstemp
 
-    def refused(*a: Any, **k: Any) -> tuple[int, str]:
+    def refused(*a: Any, **k: Any) -> Any:
         if Path(k.get("dir") or os.curdir) == target.parent:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
         return real(*a, **k)
 
-    monkeypatch.setattr(arxiv_digest.files.tempfile, "mkstemp", refused)
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
     code, _, err = run(*args)
     assert code == 2, err
     assert f"{target}" in err
