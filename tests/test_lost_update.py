@@ -174,14 +174,19 @@ def test_fix_leaves_a_file_changed_under_it(
     assert leftovers(tmp_path) == []
 
 
-def test_from_json_force_leaves_a_file_changed_under_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def from_json_setup(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """to-json's line of the real file, an empty output folder, and the target in it."""
     source = tmp_path / "in.jsonl"
     assert run("to-json", str(REAL), "-q", "-o", str(source))[0] == 0
     out = tmp_path / "out"
     out.mkdir()
-    target = out / "20230311.md"
+    return source, out, out / REAL.name
+
+
+def test_from_json_force_leaves_a_file_changed_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, out, target = from_json_setup(tmp_path)
     target.write_bytes(b"an older file\n")
     _another_writer(monkeypatch, target, b"the other writer's\n")
     code, _, err = run("from-json", str(source), "-o", str(out), "--force")
@@ -195,11 +200,7 @@ def test_from_json_force_leaves_a_file_changed_under_it(
 def test_from_json_does_not_create_over_a_file_created_meanwhile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    source = tmp_path / "in.jsonl"
-    assert run("to-json", str(REAL), "-q", "-o", str(source))[0] == 0
-    out = tmp_path / "out"
-    out.mkdir()
-    target = out / "20230311.md"
+    source, out, target = from_json_setup(tmp_path)
     _another_writer(monkeypatch, target, b"created by the other writer\n")
     code, _, err = run("from-json", str(source), "-o", str(out))
     assert code == 2
