@@ -44,6 +44,8 @@ def main() -> None:
     print(f"start: {load()}; code: {args.code or 'this checkout'}")
     with tempfile.TemporaryDirectory(prefix="bench-memory-") as scratch_name:
         scratch = Path(scratch_name)
+        # Out of this checkout: python -m would find its arxiv_digest first, whatever --code.
+        os.chdir(scratch)
         big = scratch / "archive" / "cs.CV" / "2023" / "03" / "20230311.md"
         print(write_huge(big, args.corpus, args.mb))
         megabytes = big.stat().st_size / 1e6
