@@ -249,12 +249,9 @@ def _put(target: str, shown: str, pieces: Iterable[bytes], force: bool) -> str:
             if output is None:
                 output = _start(stack, existing, agreed, target, shown, force, state)
             output.write(piece)
-        if output is None:
-            if existing is None or not existing.read(1):
-                return UNCHANGED
-            _start(stack, existing, agreed, target, shown, force, state)  # the old one is longer
-        return WRITTEN
-    raise AssertionError("unreachable")  # pragma: no cover - mypy: the with may swallow
+        if output is None and (existing is None or existing.read(1)):
+            output = _start(stack, existing, agreed, target, shown, force, state)  # it is longer
+    return UNCHANGED if output is None else WRITTEN
 
 
 def _start(
@@ -267,7 +264,7 @@ def _start(
     state: FileState | None,
 ) -> IO[bytes]:
     """The new file, holding the ``agreed`` bytes the old file and the new one share."""
-    from .files import atomic_output
+    from .files import atomic_output, changed_under_us
 
     if existing is not None and not force:
         raise ValueError(f"{shown}: exists and differs; not overwritten (use --force)")
@@ -277,17 +274,11 @@ def _start(
         existing.seek(0)
         while agreed:
             chunk = existing.read(min(agreed, 1 << 20))
-            if not chunk:
-                raise _changed(target)
+            if not chunk:  # the old file is shorter than it was a moment ago
+                raise changed_under_us(target)
             output.write(chunk)
             agreed -= len(chunk)
     return output
-
-
-def _changed(target: str) -> OSError:
-    from .files import changed_under_us
-
-    return changed_under_us(target)
 
 
 def _write_line(line: _Line, root: str, given: str, force: bool, loads: Any) -> LineResult:
@@ -341,6 +332,11 @@ class _Line:
 
     def finish(self) -> None:
         """Read what is left of the line (nothing: it was read whole)."""
+
+
+#: The keys of a digest's line that its header's bytes come from: a long line's papers are
+#: written as they are read once these are known (to-json writes them first).
+_HEAD_KEYS = ("path", "category", "date", "newline")
 
 
 class _LongLine(_Line):
@@ -447,11 +443,7 @@ class _LongLine(_Line):
             if not isinstance(key, str):
                 raise ValueError("malformed JSON: an object's keys are strings")
             self._expect(":")
-            if (
-                key == "papers"
-                and self._skip() == "["
-                and {"path", "category", "date"} <= set(fields)
-            ):
+            if key == "papers" and self._skip() == "[" and set(_HEAD_KEYS) <= set(fields):
                 relative, head = digest_from_dict({**fields, "papers": []})
                 return relative, head, self._papers(paper_from_dict)
             if key == "papers":
@@ -473,7 +465,9 @@ class _LongLine(_Line):
                     break
         while self._skip() not in ("}", ""):  # keys after the papers
             self._expect(",")
-            self._value()
+            key = self._value()
+            if key in (*_HEAD_KEYS, "papers"):  # the file is written: too late to change it
+                raise ValueError(f"malformed digest line: {key!r} again after the papers")
             self._expect(":")
             self._value()
         self._expect("}")

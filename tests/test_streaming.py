@@ -70,6 +70,9 @@ def test_a_long_line_is_read_as_a_whole_line_is(tmp_path: Path, long_lines: None
         + b"]" * 5000
         + b"}"
     )
+    late = {k: v for k, v in row.items() if k != "newline"}  # newline after the papers: held
+    lines.append(json.dumps({**late, "path": "late.md", "newline": "\r\n"}).encode())
+    lines.append(json.dumps(row).encode()[:-1] + b', "path": "other.md"}')  # too late
     lines.append(json.dumps(row).encode())
     results = list(fromjson.rebuild_lines(io.BytesIO(b"\n".join(lines) + b"\n"), tmp_path))
     assert [r.status for r in results] == [
@@ -81,9 +84,14 @@ def test_a_long_line_is_read_as_a_whole_line_is(tmp_path: Path, long_lines: None
         "refused",
         "refused",
         "written",
+        "refused",
+        "written",
     ], [r.message for r in results]
     text = REAL.read_bytes()
     assert (tmp_path / "crlf.md").read_bytes() == text.replace(b"\n", b"\r\n")
+    assert (tmp_path / "late.md").read_bytes() == text.replace(b"\n", b"\r\n")
+    assert results[8].message == "malformed digest line: 'path' again after the papers"
+    assert not (tmp_path / "other.md").exists()
     assert (tmp_path / "first.md").read_bytes() == text
     assert (tmp_path / "after.md").read_bytes() == text
     assert (tmp_path / "20230311.md").read_bytes() == text  # the line after the bad ones
