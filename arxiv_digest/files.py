@@ -376,11 +376,12 @@ def _replace(temporary: str, target: str, expect: FileState | _Unchecked | None)
         else:
             os.unlink(temporary)
         return
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    # As the file was read: through a symbolic link at the name, if there is one (the states
+    # then compare the file it leads to). Without blocking: a FIFO put there cannot hang it.
     try:
-        descriptor = os.open(target, flags)
+        descriptor = os.open(target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as error:
-        if error.errno in (errno.ENOENT, errno.ELOOP):  # removed, or a link put there
+        if error.errno in (errno.ENOENT, errno.ELOOP):  # removed, or a link loop put there
             raise changed_under_us(target) from None
         raise
     try:

@@ -255,3 +255,16 @@ def test_fix_and_from_json_racing_lose_no_update(tmp_path: Path) -> None:
         assert rebuild.returncode == (2 if not_written else 0), rebuild_err
         assert leftovers(archive) == []
     assert rounds >= 1
+
+
+def test_a_name_that_is_a_link_is_compared_as_it_was_read(tmp_path: Path) -> None:
+    """The state read through a symbolic link is the file's: the check passes, as the write
+    itself always did (a writer that must keep the link passes its resolved path)."""
+    real = tmp_path / "real.md"
+    real.write_bytes(b"as read\n")
+    link = tmp_path / "link.md"
+    link.symlink_to(real.name)
+    with open(link, "rb") as file:
+        state = file_state(file)
+    write_atomic(link, b"new\n", expect=state)
+    assert link.read_bytes() == b"new\n"
