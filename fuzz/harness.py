@@ -18,6 +18,7 @@ A slow error message on such a line is a hang for libFuzzer's ``-timeout``.
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import shutil
@@ -142,6 +143,7 @@ def check_bytes(data: bytes) -> None:
 _SCRATCH = Path(
     tempfile.mkdtemp(prefix="fuzz-write-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
 )
+atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
 
 
 def _from_json(line: bytes, folder: Path, *, long: bool) -> list[tuple[str, bytes | None]]:
