@@ -123,3 +123,32 @@ def test_problems_in_the_input_are_1(tmp_path: Path, name: str) -> None:
         args = [name, str(broken)]
     code, _, err = run(*args)
     assert code == 1, err
+
+
+def test_collect_that_cannot_write_a_day_is_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """collect, from the local fake API: a day the system will not let it write."""
+    from tests.arxiv_api import FakeArxivAPI
+    from tests.test_collect import args, corpus_papers
+
+    day = tmp_path / "cs.CV/2023/03/20230311.md"
+    day.parent.mkdir(parents=True)
+    day.write_bytes(b"old\n")
+    real = tempfile.mkstemp
+
+    def refused(*a: Any, **k: Any) -> Any:
+        if Path(k.get("dir") or os.curdir) == day.parent:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real(*a, **k)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with FakeArxivAPI(corpus_papers()).running() as api:
+        result = CliRunner().invoke(
+            main, ["collect", *args(tmp_path, api.url, "2023-03-11", "2023-03-11")]
+        )
+    assert result.exit_code == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{day}" in result.stderr
+    assert "Permission denied" in result.stderr
+    assert day.read_bytes() == b"old\n"
