@@ -431,7 +431,7 @@ def remove_stale_temporaries(paths: Iterable[str]) -> list[str]:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
                 continue  # a live process holds it
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):  # gone meanwhile, or a folder we cannot change
                 os.unlink(path)
                 removed.append(path)
         finally:
