@@ -9,7 +9,6 @@ followed, so a link loop cannot trap the walk.
 from __future__ import annotations
 
 import contextlib
-import enum
 import errno
 import os
 import re
@@ -17,7 +16,7 @@ import signal
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, TYPE_CHECKING, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .model import Digest
@@ -36,6 +35,7 @@ __all__ = [
     "file_state",
     "find_digests",
     "hold_signals",
+    "is_temporary_name",
     "release_signals",
     "remove_stale_temporaries",
     "signals_held",
@@ -50,8 +50,20 @@ DIGEST_NAME = re.compile(r"[0-9]{8}\.md")
 #: What this program's temporary files are called: ``.NAME.arxiv-digest-PID-RANDOM.tmp``
 #: beside the file ``NAME`` they become (``PID``, the process writing it, is for a person
 #: looking; whether a process still holds one is told by its lock, see :data:`STALE_SECONDS`).
-#: A .gitignore line that leaves them out: ``.*.arxiv-digest-*.tmp``.
-TEMPORARY_NAME = re.compile(r"\..*\.arxiv-digest-[0-9]+-[a-z0-9_]+\.tmp", re.DOTALL)
+#: A .gitignore line that leaves them out: ``.*.arxiv-digest-*.tmp``. (A pattern, compiled on
+#: first use by :func:`is_temporary_name`: compiling it costs every start of ``check``.)
+TEMPORARY_NAME = r"\..*\.arxiv-digest-[0-9]+-[a-z0-9_]+\.tmp"
+
+
+def is_temporary_name(name: str) -> bool:
+    """Whether ``name`` is a temporary file's of this program (:data:`TEMPORARY_NAME`).
+
+    >>> is_temporary_name(".20230311.md.arxiv-digest-4242-k2j4l1x9.tmp")
+    True
+    >>> is_temporary_name(".20230311.md.k2j4l1x9.tmp")  # another program's
+    False
+    """
+    return name.endswith(".tmp") and re.fullmatch(TEMPORARY_NAME, name, re.DOTALL) is not None
 
 
 class Found:
@@ -185,7 +197,7 @@ def _walk(
                 _walk(entry.path, root, files, skipped, temporary)
         elif DIGEST_NAME.fullmatch(entry.name):
             files.append((entry.path, root))
-        elif entry.name.endswith(".tmp") and TEMPORARY_NAME.fullmatch(entry.name):
+        elif is_temporary_name(entry.name):
             temporary.append(entry.path)
         else:
             skipped.append(entry.path)
@@ -251,29 +263,48 @@ def signals_held() -> Iterator[None]:
 STALE_SECONDS = 60.0
 
 
-class FileState(NamedTuple):
+class FileState:
     """What tells a file's content as it was read from another: compared before a rename.
 
     The same device, inode, size, modification and change times: a file replaced (a new
-    inode) or written in place (new times, and usually a new size) is another state.
+    inode) or written in place (new times, and usually a new size) is another state. (A plain
+    class, as :class:`Found` is: a named tuple's class costs every start of ``check``.)
 
     >>> file_state("tests/corpus/cs.CV/2023/03/20230311.md").size
     83157
     """
 
-    device: int
-    inode: int
-    size: int
-    mtime_ns: int
-    ctime_ns: int
+    __slots__ = ("ctime_ns", "device", "inode", "mtime_ns", "size")
+
+    def __init__(self, device: int, inode: int, size: int, mtime_ns: int, ctime_ns: int) -> None:
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.mtime_ns = mtime_ns
+        self.ctime_ns = ctime_ns
+
+    def _key(self) -> tuple[int, int, int, int, int]:
+        return (self.device, self.inode, self.size, self.mtime_ns, self.ctime_ns)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FileState) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "FileState({}, {}, {}, {}, {})".format(*self._key())
 
 
-class _Unchecked(enum.Enum):
-    ANY = "any"
+class _Unchecked:
+    """The type of :data:`ANY_STATE`."""
+
+    def __repr__(self) -> str:
+        return "ANY_STATE"
 
 
 #: ``expect`` for an output that replaces whatever is there (to-json's ``-o``): no check.
-ANY_STATE = _Unchecked.ANY
+ANY_STATE = _Unchecked()
 
 
 class FileChangedError(OSError):
@@ -361,7 +392,7 @@ def _replace(temporary: str, target: str, expect: FileState | _Unchecked | None)
     the open file and the name must still be in that state, so that a writer that waited for
     the lock while another renamed sees the new file at the name and stops.
     """
-    if expect is ANY_STATE:
+    if isinstance(expect, _Unchecked):
         os.replace(temporary, target)
         return
     if expect is None:
@@ -417,7 +448,7 @@ def remove_stale_temporaries(paths: Iterable[str]) -> list[str]:
     removed = []
     now = time.time()
     for path in paths:
-        if not TEMPORARY_NAME.fullmatch(os.path.basename(path)):
+        if not is_temporary_name(os.path.basename(path)):
             continue
         try:
             descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK)
@@ -447,7 +478,7 @@ def _clean_folder(folder: str) -> None:
     _CLEANED.add(key)
     try:
         with os.scandir(folder) as listing:
-            names = [entry.path for entry in listing if TEMPORARY_NAME.fullmatch(entry.name)]
+            names = [entry.path for entry in listing if is_temporary_name(entry.name)]
     except OSError:
         return
     remove_stale_temporaries(names)

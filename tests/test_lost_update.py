@@ -139,7 +139,7 @@ def test_the_check_waits_for_another_writers_lock(
 def test_the_temporary_file_is_locked_while_it_is_written(tmp_path: Path) -> None:
     with atomic_output(tmp_path / "x.md") as out:
         [temporary] = tmp_path.glob("*.tmp")
-        assert files.TEMPORARY_NAME.fullmatch(temporary.name)
+        assert files.is_temporary_name(temporary.name)
         assert f".arxiv-digest-{os.getpid()}-" in temporary.name
         with open(temporary, "rb") as other, pytest.raises(BlockingIOError):
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from arxiv_digest.cli import main
-from arxiv_digest.files import STALE_SECONDS, TEMPORARY_NAME, remove_stale_temporaries
+from arxiv_digest.files import STALE_SECONDS, is_temporary_name, remove_stale_temporaries
 from tests.conftest import CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +66,7 @@ def killed_writer(target: Path, *, age: float = 2 * STALE_SECONDS) -> Path:
 
 def test_the_name_is_recognisable(tmp_path: Path) -> None:
     left = killed_writer(tmp_path / "20230311.md")
-    assert TEMPORARY_NAME.fullmatch(left.name)
+    assert is_temporary_name(left.name)
     assert re.fullmatch(r"\.20230311\.md\.arxiv-digest-[0-9]+-[a-z0-9_]{8}\.tmp", left.name)
     assert left.read_bytes() == b"half a digest"
 
