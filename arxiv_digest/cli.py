@@ -357,7 +357,8 @@ def to_json(
 
     Exit status: 0 all converted; 1 broken files left out; 2 usage or I/O error (a path that
     does not exist, a directory with no YYYYMMDD.md file, a file that cannot be read, an
-    output that cannot be written); nothing is written when a path gives no digest.
+    output that cannot be written); nothing is written when a path gives no digest, nor when
+    every file is left out (a good OUT is not replaced by an empty one).
 
     \b
     Examples:
@@ -389,7 +390,7 @@ def to_json(
         run(sys.stdout.buffer)
         sys.stdout.flush()
     else:
-        with _unless_nothing_converted(output, tally, len(work)), atomic_output(output) as file:
+        with _unless_nothing_converted(output, len(work)), atomic_output(output) as file:
             run(file)
             tally.check_converted()
     if not quiet:
@@ -442,7 +443,7 @@ def to_parquet(
         sys.exit(EXIT_ERROR)
     work = _work(paths, f"{output} not written", quiet)
     tally = _Tally(len(work), (sys.stderr.isatty() and not quiet) if progress is None else progress)
-    with _unless_nothing_converted(output, tally, len(work)), atomic_output(output) as file:
+    with _unless_nothing_converted(output, len(work)), atomic_output(output) as file:
         with tally:
             for part in parquet_in_order(work, jobs or _cores(), file):
                 tally.add(part)
@@ -482,16 +483,16 @@ class _NothingConverted(Exception):
 
 
 @contextlib.contextmanager
-def _unless_nothing_converted(output: str, tally: _Tally, total: int) -> Iterator[None]:
+def _unless_nothing_converted(output: str, total: int) -> Iterator[None]:
     """Around ``atomic_output``: when no file converted, say that OUT was not written."""
     kept = os.path.exists(output)
     try:
         yield
     except _NothingConverted:
+        none = "the file could not" if total == 1 else f"none of the {total} files could"
         was = "the file there is kept" if kept else "no file made"
         click.echo(
-            f"arxiv-digest: error: {output}: not written: none of the {_plural(total, 'file')}"
-            f" could be converted (see above); {was}.",
+            f"arxiv-digest: error: {output}: not written: {none} be converted (see above); {was}.",
             err=True,
         )
 
@@ -582,7 +583,9 @@ def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> No
     different one is kept unless --force. A line that cannot be written (malformed, a path
     that leaves the output directory, even through a symbolic link, something other than a
     regular file at the target) is reported with its line number and the run goes on; the
-    exit status is then 1. A summary goes to stderr unless --quiet.
+    exit status is then 1, or 2 when the system refused a write (permissions, a full disk, a
+    file another program changed since it was read: it is left as it is). A file is replaced
+    only if it is still the one read. A summary goes to stderr unless --quiet.
 
     \b
     Examples:
