@@ -377,7 +377,7 @@ def _lock(descriptor: int, path: str) -> None:
             return
         except BlockingIOError:
             if time.monotonic() > deadline:
-                message = "locked by another program for 30 seconds; not replaced"
+                message = f"locked by another program for {LOCK_SECONDS:g} seconds; not replaced"
                 raise FileChangedError(None, message, path) from None
             time.sleep(0.01)
         except OSError:
