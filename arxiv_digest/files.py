@@ -35,7 +35,10 @@ __all__ = [
     "file_state",
     "find_digests",
     "hold_signals",
+    "is_inside",
     "is_temporary_name",
+    "open_regular",
+    "regular_bytes",
     "release_signals",
     "remove_stale_temporaries",
     "signals_held",
@@ -677,3 +680,75 @@ def write_digest(digest: Digest, path: str | os.PathLike[str]) -> None:
     from .serializer import serialize_digest
 
     write_atomic(path, serialize_digest(digest).encode("utf-8"))
+
+
+def is_inside(root: str, path: str) -> bool:
+    """Whether ``path`` is ``root`` or below it (both absolute and resolved: ``realpath``).
+
+    A path whose real location is outside an output folder (a symbolic link on the way)
+    is refused by the commands that write into one (``from-json``, ``collect``).
+
+    >>> is_inside("/archive", "/archive/cs.CV/2023"), is_inside("/archive", "/archived")
+    (True, False)
+    """
+    return path == root or os.path.commonpath([root, path]) == root
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(mode: int) -> str:
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+
+
+def open_regular(target: str | os.PathLike[str], shown: str) -> IO[bytes] | None:
+    """The regular file at ``target``, open for reading; None when nothing is there.
+
+    Raises ValueError (its message starts with ``shown``) for anything else there: opened
+    without following a link and without blocking, so a FIFO put there meanwhile cannot hang
+    the run either. Take its :func:`file_state` to replace it only if it is still this file.
+
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> open_regular(os.path.join(folder, "absent.md"), "absent.md") is None
+    True
+    >>> open_regular(folder, "out")
+    Traceback (most recent call last):
+    ValueError: out: is a directory, not a regular file; not replaced
+    """
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"{shown}: is {_not_regular(mode)}, not a regular file; not replaced")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    file = open(os.open(target, flags), "rb")  # noqa: SIM115 - the caller closes it
+    mode = os.fstat(file.fileno()).st_mode
+    if not stat.S_ISREG(mode):
+        file.close()
+        raise ValueError(f"{shown}: is {_not_regular(mode)}, not a regular file; not replaced")
+    return file
+
+
+def regular_bytes(target: str | os.PathLike[str], shown: str) -> bytes | None:
+    """The bytes of the regular file at ``target``; None when nothing is there.
+
+    Raises ValueError as :func:`open_regular` does.
+
+    >>> import tempfile
+    >>> regular_bytes(os.path.join(tempfile.mkdtemp(), "absent.md"), "absent.md") is None
+    True
+    """
+    file = open_regular(target, shown)
+    if file is None:
+        return None
+    with file:
+        return file.read()

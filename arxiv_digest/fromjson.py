@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import stat
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import PurePosixPath
@@ -174,45 +173,6 @@ def _relative_parts(relative: str) -> tuple[str, ...]:
     return parts
 
 
-def _inside(root: str, path: str) -> bool:
-    return path == root or os.path.commonpath([root, path]) == root
-
-
-_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISLNK, "a symbolic link"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
-def _not_regular(mode: int) -> str:
-    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
-
-
-def _existing_file(target: str, shown: str) -> IO[bytes] | None:
-    """The regular file at ``target``, open for reading; None when nothing is there.
-
-    Raises ValueError for anything else there: opened without following a link and without
-    blocking, so a FIFO put there meanwhile cannot hang the run either.
-    """
-    try:
-        mode = os.lstat(target).st_mode
-    except FileNotFoundError:
-        return None
-    if not stat.S_ISREG(mode):
-        raise ValueError(f"{shown}: is {_not_regular(mode)}, not a regular file; not replaced")
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    file = open(os.open(target, flags), "rb")  # noqa: SIM115 - the caller closes it
-    mode = os.fstat(file.fileno()).st_mode
-    if not stat.S_ISREG(mode):
-        file.close()
-        raise ValueError(f"{shown}: is {_not_regular(mode)}, not a regular file; not replaced")
-    return file
-
-
 def _pieces(head: Digest, papers: Iterable[Paper]) -> Iterator[bytes]:
     """The digest's bytes, the header then a paper at a time: ``serialize_digest``'s bytes."""
     from .serializer import serialize_digest, serialize_paper
@@ -233,10 +193,10 @@ def _put(target: str, shown: str, pieces: Iterable[bytes], force: bool) -> str:
     with the part that agreed, copied from the old file. The rename happens only if the file
     is still the one read (``expect``): another writer's change is not lost.
     """
-    from .files import file_state
+    from .files import file_state, open_regular
 
     with contextlib.ExitStack() as stack:
-        existing = _existing_file(target, shown)
+        existing = open_regular(target, shown)
         if existing is not None:
             stack.enter_context(existing)
         state = None if existing is None else file_state(existing)
@@ -286,6 +246,8 @@ def _write_line(line: _Line, root: str, given: str, force: bool, loads: Any) -> 
 
     ``given`` is the folder as the user named it, for messages.
     """
+    from .files import is_inside
+
     relative: str | None = None
     shown = given
     status, message = REFUSED, ""
@@ -294,7 +256,7 @@ def _write_line(line: _Line, root: str, given: str, force: bool, loads: Any) -> 
         parts = _relative_parts(relative)
         target = os.path.join(root, *parts)
         shown = os.path.join(given, *parts)
-        if not _inside(root, os.path.realpath(target)):
+        if not is_inside(root, os.path.realpath(target)):
             raise ValueError(
                 f"path {relative!r} leads outside the output directory through a symbolic link"
             )

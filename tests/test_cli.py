@@ -417,10 +417,10 @@ def test_docs_carry_the_same_schemas() -> None:
 def test_a_bug_is_reported_as_one_line_with_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
     import arxiv_digest.checks
 
-    def broken(path: object) -> list[object]:
+    def broken(path: object, record: object) -> list[object]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(arxiv_digest.checks, "check_file", broken)
+    monkeypatch.setattr(arxiv_digest.checks, "_check_whole", broken)  # what check runs per file
     code, _, err = run("check", str(REAL))
     assert code == 3
     assert err == (
