@@ -268,3 +268,74 @@ def test_a_name_that_is_a_link_is_compared_as_it_was_read(tmp_path: Path) -> Non
         state = file_state(file)
     write_atomic(link, b"new\n", expect=state)
     assert link.read_bytes() == b"new\n"
+
+
+# The writers that landed beside this change (issues 17, 18, 21) take the same check.
+
+
+def test_calendar_leaves_a_calendar_changed_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from arxiv_digest.calendar import update_calendar
+
+    shutil.copytree(CORPUS / "cs.CV/2023", tmp_path / "cs.CV/2023")
+    calendar = tmp_path / "calendar.md"
+    calendar.write_text("an old calendar\n")
+    _another_writer(monkeypatch, calendar, b"the other writer's\n")
+    with pytest.raises(FileChangedError):
+        update_calendar(tmp_path / "cs.CV", calendar)
+    assert calendar.read_bytes() == b"the other writer's\n"
+
+
+def test_the_seen_state_is_not_saved_over_another_runs(tmp_path: Path) -> None:
+    from arxiv_digest import iter_papers
+    from arxiv_digest.seen import SeenState
+
+    path = tmp_path / "seen.tsv"
+    papers = iter_papers(REAL)
+    first, second = SeenState.load(path), SeenState.load(path)  # two runs at once
+    first.add(next(papers))
+    first.save()
+    second.add(next(papers))
+    with pytest.raises(FileChangedError):
+        second.save()  # it would drop what the first run emitted
+    assert len(SeenState.load(path)) == 1
+    third = SeenState.load(path)
+    third.add(next(papers))
+    third.save()  # loaded after the first saved: saved
+    assert len(SeenState.load(path)) == 2
+    SeenState({"2303.06250": 1}, str(path)).save()  # made, not loaded: replaces, as before
+    assert len(SeenState.load(path)) == 1
+
+
+def test_select_digest_output_leaves_a_day_changed_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    day = out / "cs.CV/2023/03/20230311.md"
+    day.parent.mkdir(parents=True)
+    day.write_text("# Arxiv Papers in cs.CV on 2023-03-11\n")
+    _another_writer(monkeypatch, day, b"the other writer's\n")
+    code, _, err = run("select", str(REAL), "--format", "digest", "-o", str(out), "-q")
+    assert code == 2, err
+    assert CHANGED in err
+    assert day.read_bytes() == b"the other writer's\n"
+
+
+def test_collect_leaves_a_day_changed_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.arxiv_api import FakeArxivAPI
+    from tests.test_collect import args, corpus_papers
+
+    day = tmp_path / "cs.CV/2023/03/20230311.md"
+    day.parent.mkdir(parents=True)
+    day.write_bytes(REAL.read_bytes().replace(b"ReBound", b"Rebound"))  # to be updated
+    _another_writer(monkeypatch, day, b"the other writer's\n")
+    with FakeArxivAPI(corpus_papers()).running() as api:
+        code, _, err = run("collect", *args(tmp_path, api.url, "2023-03-11", "2023-03-11"))
+    assert code == 2, err
+    assert f"{day}: {CHANGED}" in err
+    assert day.read_bytes() == b"the other writer's\n"
