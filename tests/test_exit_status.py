@@ -134,7 +134,8 @@ def test_collect_that_cannot_write_a_day_is_2(
 
     day = tmp_path / "cs.CV/2023/03/20230311.md"
     day.parent.mkdir(parents=True)
-    day.write_bytes(b"old\n")
+    old = REAL.read_bytes().replace(b"ReBound", b"Rebound")  # a day to update
+    day.write_bytes(old)
     real = tempfile.mkstemp
 
     def refused(*a: Any, **k: Any) -> Any:
@@ -151,4 +152,4 @@ def test_collect_that_cannot_write_a_day_is_2(
     assert "Traceback" not in result.stderr
     assert f"{day}" in result.stderr
     assert "Permission denied" in result.stderr
-    assert day.read_bytes() == b"old\n"
+    assert day.read_bytes() == old
