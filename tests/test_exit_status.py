@@ -87,20 +87,25 @@ def test_no_room_to_write_is_2(tmp_path: Path, name: str) -> None:
     assert not [p for p in tmp_path.rglob("*.tmp")]
 
 
+def refuse_writes_in(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """EACCES for a temporary file made in ``folder``, as a read-only folder refuses it."""
+    real = tempfile.mkstemp
+
+    def refused(*a: Any, **k: Any) -> Any:
+        if Path(k.get("dir") or os.curdir) == folder:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real(*a, **k)
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_permission_denied_is_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """A folder the system will not write in (root ignores permissions: the refusal is made
     where the temporary file is created, as a read-only folder makes it)."""
     args, target = commands(tmp_path)[name]
     before = target.read_bytes()
-    real = tempfile.mkstemp
-
-    def refused(*a: Any, **k: Any) -> Any:
-        if Path(k.get("dir") or os.curdir) == target.parent:
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-        return real(*a, **k)
-
-    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    refuse_writes_in(target.parent, monkeypatch)
     code, _, err = run(*args)
     assert code == 2, err
     assert f"{target}" in err
@@ -136,14 +141,7 @@ def test_collect_that_cannot_write_a_day_is_2(
     day.parent.mkdir(parents=True)
     old = REAL.read_bytes().replace(b"ReBound", b"Rebound")  # a day to update
     day.write_bytes(old)
-    real = tempfile.mkstemp
-
-    def refused(*a: Any, **k: Any) -> Any:
-        if Path(k.get("dir") or os.curdir) == day.parent:
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-        return real(*a, **k)
-
-    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    refuse_writes_in(day.parent, monkeypatch)
     with FakeArxivAPI(corpus_papers()).running() as api:
         result = CliRunner().invoke(
             main, ["collect", *args(tmp_path, api.url, "2023-03-11", "2023-03-11")]
