@@ -221,7 +221,7 @@ def update_calendar(
     >>> (archive / "calendar.md").read_text().count("](./cs.CV/2023/")
     5
     """
-    from .files import write_atomic
+    from .files import file_state, write_atomic
 
     folder = os.fspath(category_folder)
     path = calendar_path(folder)[0] if output is None else os.fspath(output)
@@ -229,12 +229,13 @@ def update_calendar(
     try:
         # A calendar that is not UTF-8 is stale all the same: decoded leniently, then replaced.
         with open(path, encoding="utf-8", errors="replace", newline="") as file:
+            state = file_state(file)  # replaced only if still the file read (issue 22)
             old: str | None = file.read()
     except FileNotFoundError:
-        old = None
+        old = state = None
     update = CalendarUpdate(path, old, new)
     if write and update.changed:
         if output is None:  # the script's own place: its folder is part of the layout
             os.makedirs(os.path.dirname(path) or os.curdir, exist_ok=True)
-        write_atomic(path, new.encode("utf-8"))
+        write_atomic(path, new.encode("utf-8"), expect=state)
     return update

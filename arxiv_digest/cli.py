@@ -11,12 +11,13 @@ fast.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
@@ -250,6 +251,7 @@ def check(
         document = {
             "checked": checked,
             "skipped": len(found.skipped),
+            "temporary": list(found.temporary),
             "errors": errors,
             "findings": [
                 {
@@ -266,6 +268,8 @@ def check(
     else:
         for problem in errors:
             click.echo(f"arxiv-digest: error: {problem}", err=True)
+        if found.temporary:
+            click.echo(_temporary_line(found.temporary), err=True)
         click.echo(_check_summary(checked, len(found.skipped), found_count, failing_files, errors))
     _end(EXIT_ERROR if errors else EXIT_FINDINGS if found_count else EXIT_CLEAN)
 
@@ -298,6 +302,21 @@ def _end(status: int) -> NoReturn:
         else:
             os._exit(status)
     sys.exit(status)
+
+
+def _temporary_line(paths: Sequence[str]) -> str:
+    """The one line that names the temporary files a killed run left (``check``).
+
+    >>> print(_temporary_line(["a/.20230311.md.arxiv-digest-7-x.tmp"]))
+    arxiv-digest: warning: 1 temporary file left by an interrupted run (the next fix, from-json or collect there removes it when no process holds it): a/.20230311.md.arxiv-digest-7-x.tmp
+    """  # noqa: E501
+    names = ", ".join(paths[:5]) + (f", and {len(paths) - 5} more" if paths[5:] else "")
+    it = "it" if len(paths) == 1 else "them"
+    return (
+        f"arxiv-digest: warning: {_plural(len(paths), 'temporary file')} left by an interrupted"
+        f" run (the next fix, from-json or collect there removes {it} when no process holds"
+        f" {it}): {names}"
+    )
 
 
 def _plural(count: int, word: str) -> str:
@@ -365,7 +384,8 @@ def to_json(
 
     Exit status: 0 all converted; 1 broken files left out; 2 usage or I/O error (a path that
     does not exist, a directory with no YYYYMMDD.md file, a file that cannot be read, an
-    output that cannot be written); nothing is written when a path gives no digest.
+    output that cannot be written); nothing is written when a path gives no digest, nor when
+    every file is left out (a good OUT is not replaced by an empty one).
 
     \b
     Examples:
@@ -392,8 +412,11 @@ def to_json(
                 written += batch.items
         if array:
             file.write(b"\n]\n" if written else b"]\n")
+        if output != "-":
+            tally.check_converted()  # before the rename: an empty OUT replaces nothing
 
-    _write_to(output, run)
+    with _unless_nothing_converted(output, len(work)):
+        _write_to(output, run)
     if not quiet:
         converted = len(work) - tally.failed
         files = (
@@ -456,9 +479,11 @@ def to_parquet(
         sys.exit(EXIT_ERROR)
     work = _work(paths, f"{output} not written", quiet)
     tally = _Tally(len(work), (sys.stderr.isatty() and not quiet) if progress is None else progress)
-    with atomic_output(output) as file, tally:
-        for part in parquet_in_order(work, jobs or _cores(), file):
-            tally.add(part)
+    with _unless_nothing_converted(output, len(work)), atomic_output(output) as file:
+        with tally:
+            for part in parquet_in_order(work, jobs or _cores(), file):
+                tally.add(part)
+        tally.check_converted()
     if not quiet:
         converted = len(work) - tally.failed
         files = "file" if converted == 1 else "files"
@@ -489,12 +514,32 @@ def _work(paths: tuple[str, ...], nothing: str, quiet: bool) -> list[tuple[str, 
     return [(path, relative_path(path, root)) for path, root in found.files]
 
 
+class _NothingConverted(Exception):
+    """Every file was left out: the output would hold nothing, so it replaces nothing."""
+
+
+@contextlib.contextmanager
+def _unless_nothing_converted(output: str, total: int) -> Iterator[None]:
+    """Around ``atomic_output``: when no file converted, say that OUT was not written."""
+    kept = os.path.exists(output)
+    try:
+        yield
+    except _NothingConverted:
+        none = "the file could not" if total == 1 else f"none of the {total} files could"
+        was = "the file there is kept" if kept else "no file made"
+        click.echo(
+            f"arxiv-digest: error: {output}: not written: {none} be converted (see above); {was}.",
+            err=True,
+        )
+
+
 class _Tally:
     """What a converting command has done so far: counts, errors printed, a progress bar."""
 
     def __init__(self, total: int, show: bool) -> None:
         import time
 
+        self.total = total
         self.clock = time.perf_counter
         self.started = self.clock()
         self.failed = self.papers = self.size = self.unreadable = 0
@@ -527,6 +572,11 @@ class _Tally:
             rate = self.size / 1e6 / max(self.seconds(), 1e-9)
             self.bar.set_postfix_str(f"{self.papers} papers, {rate:.1f} MB/s", refresh=False)
             self.bar.update(done.files)
+
+    def check_converted(self) -> None:
+        """Raise :class:`_NothingConverted` when every file was left out (an empty output)."""
+        if self.total and self.failed == self.total:
+            raise _NothingConverted
 
     def seconds(self) -> float:
         """Seconds since the command started converting."""
@@ -569,7 +619,9 @@ def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> No
     different one is kept unless --force. A line that cannot be written (malformed, a path
     that leaves the output directory, even through a symbolic link, something other than a
     regular file at the target) is reported with its line number and the run goes on; the
-    exit status is then 1. A summary goes to stderr unless --quiet.
+    exit status is then 1, or 2 when the system refused a write (permissions, a full disk, a
+    file another program changed since it was read: it is left as it is). A file is replaced
+    only if it is still the one read. A summary goes to stderr unless --quiet.
 
     \b
     Examples:
@@ -578,7 +630,7 @@ def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> No
     """
     import time
 
-    from .fromjson import REFUSED, Report, WrongShape, rebuild_lines
+    from .fromjson import FAILED, REFUSED, Report, WrongShape, rebuild_lines
 
     name = getattr(source, "name", "<stdin>")
     started = time.perf_counter()
@@ -586,7 +638,7 @@ def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> No
     try:
         for result in rebuild_lines(source, directory, force=force):
             results.append(result)
-            if result.status == REFUSED:
+            if result.status in (REFUSED, FAILED):
                 click.echo(
                     f"arxiv-digest: error: {name}:{result.number}: {result.message}", err=True
                 )
@@ -598,7 +650,7 @@ def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> No
     )
     if not quiet:
         click.echo(report.summary(), err=True)
-    sys.exit(EXIT_FINDINGS if report.refused else EXIT_CLEAN)
+    sys.exit(report.exit_status())
 
 
 # --------------------------------------------------------------------------- fix
@@ -651,12 +703,14 @@ def fix(
     """
     from .checks import Finding
     from .errors import DigestSyntaxError
-    from .files import find_digests
+    from .files import find_digests, remove_stale_temporaries
     from .fix import Fix, FixedFile, fix_file, unified_diff
 
     selected = _codes(select, "--select")
     ignored = _codes(ignore, "--ignore")
     found = find_digests(paths)
+    if not diff:
+        remove_stale_temporaries(found.temporary)  # what killed runs left (issue 22)
     errors = list(found.errors)  # missing paths, directories with no digest
     done: list[FixedFile] = []
     undecodable: list[Finding] = []

@@ -540,7 +540,7 @@ def _write_day(
 ) -> _Day:
     """Verify one day's result against its old file and write it when it differs."""
     from .errors import DigestError
-    from .files import is_inside, regular_bytes, write_atomic
+    from .files import file_state, is_inside, open_regular, write_atomic
     from .fix import fix_digest
     from .model import Digest
     from .parser import parse_digest
@@ -550,9 +550,14 @@ def _write_day(
     try:
         if not is_inside(root, os.path.realpath(path)):
             raise ValueError("leads outside the archive through a symbolic link")
-        old_bytes = regular_bytes(path, shown)
+        existing = open_regular(path, shown)
     except ValueError as error:
         return _Day("failed", message=str(error).removeprefix(f"{shown}: "))
+    old_bytes = state = None
+    if existing is not None:
+        with existing:
+            state = file_state(existing)  # replaced only if still the file read (issue 22)
+            old_bytes = existing.read()
     old = None
     if old_bytes is not None:
         try:
@@ -595,7 +600,7 @@ def _write_day(
     if old_bytes == data:
         return _Day("unchanged", papers, kept, dropped)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data)
+    write_atomic(path, data, expect=state)
     return _Day("new" if old_bytes is None else "updated", papers, kept, dropped)
 
 

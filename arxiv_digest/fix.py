@@ -403,15 +403,16 @@ def fix_file(
     >>> done.written, len(done.result.fixes), fix_file(copy).written
     (True, 40, False)
     """
-    from .files import write_atomic
+    from .files import file_state, write_atomic
 
     name = os.fspath(path)
     with open(name, "rb") as file:
+        state = file_state(file)  # replaced only if still the file read (another may write it)
         text = decode(file.read(), name)
     result = fix_text(text, name, unsafe=unsafe, select=select, ignore=ignore)
     written = write and result.changed
     if written:
-        write_atomic(os.path.realpath(name), result.after.encode("utf-8"))
+        write_atomic(os.path.realpath(name), result.after.encode("utf-8"), expect=state)
     return FixedFile(name, result, written)
 
 

@@ -282,7 +282,7 @@ def write_digests(selected: Sequence[Selected], folder: str) -> list[DayWritten]
 def _write_day(folder: str, category: str, date: dt.date, items: list[Selected]) -> DayWritten:
     from .convert import failure
     from .errors import DigestSyntaxError
-    from .files import write_atomic
+    from .files import file_state, write_atomic
     from .lines import header_line
     from .parser import paper_blocks, parse_decoded, read_text
 
@@ -294,6 +294,7 @@ def _write_day(folder: str, category: str, date: dt.date, items: list[Selected])
     newline = items[0].head.newline
     header = header_line(category, date).replace("\n", newline)
     papers: list[tuple[Paper, str]] = []
+    state = file_state(path)  # before it is read: replaced only if still that file (issue 22)
     if os.path.exists(path):
         try:
             text = read_text(path)
@@ -320,5 +321,6 @@ def _write_day(folder: str, category: str, date: dt.date, items: list[Selected])
     if added:
         papers.sort(key=lambda pair: pair[0].published)  # stable: a day's order is kept
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        write_atomic(path, (header + "".join(block for _, block in papers)).encode("utf-8"))
+        data = (header + "".join(block for _, block in papers)).encode("utf-8")
+        write_atomic(path, data, expect=state)
     return DayWritten(path, added, None, given)

@@ -10,7 +10,10 @@ The files are cut into batches and parsed on a process pool exactly as ``to-json
 (:func:`arxiv_digest.convert.map_in_order`); each worker turns its batch into one Arrow record
 batch, and the parent hands them to a ``pyarrow.parquet.ParquetWriter``, a row group every
 :data:`ROW_GROUP_BYTES` of Arrow data: memory is bounded by a row group and the few batches in
-flight, not by the archive.
+flight, not by the archive. A file of :data:`arxiv_digest.convert.STREAM_BYTES` or more is
+read a chunk at a time instead, :data:`STREAM_PAPERS` papers a record batch, into a spill file
+(Arrow's stream format) that the parent copies in once the whole file has parsed: memory is
+bounded by a row group, not by the file, and a broken block near its end leaves nothing of it.
 
 pyarrow is an optional extra (``pip install 'arxiv-digest[parquet]'``) and is imported only
 when a function here needs it: ``import arxiv_digest`` never loads it.
@@ -29,7 +32,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from .model import Digest
+    from .model import Digest, Paper
 
 __all__ = [
     "INSTALL_HINT",
@@ -46,8 +49,12 @@ __all__ = [
 #: What to run when pyarrow is missing.
 INSTALL_HINT = "pip install 'arxiv-digest[parquet]'"
 
-#: Arrow data held before it is written as one row group (about 30,000 papers).
-ROW_GROUP_BYTES = 64 << 20
+#: Arrow data held before it is written as one row group (about 8,000 papers): with pyarrow's
+#: own 100 MB, to-parquet of a 1 GB digest then stays under 200 MB (benchmarks/bench_memory.py).
+ROW_GROUP_BYTES = 16 << 20
+
+#: Papers of a streamed file (:func:`arxiv_digest.convert.STREAM_BYTES` or more) per batch.
+STREAM_PAPERS = 2_000
 
 #: The Paper attributes after the digest's three columns, in the flat JSON shape's order.
 _PAPER_COLUMNS = (
@@ -175,16 +182,35 @@ class Part:
     errors: tuple[str, ...]
     rows: Any = attrs.field(repr=False)
     unreadable: int = 0
+    #: Spill files of streamed files, in order: their record batches follow ``rows``.
+    spilled: tuple[str, ...] = ()
+
+    def batches(self) -> Iterator[Any]:
+        """The part's record batches, in order: ``rows``, then each spill file's (removed).
+
+        >>> part = convert_part([("tests/corpus/cs.CV/2023/03/20230311.md", "20230311.md")])
+        >>> [batch.num_rows for batch in part.batches()]
+        [45]
+        """
+        if self.rows.num_rows:
+            yield self.rows
+        pa = import_pyarrow()
+        for name in self.spilled:
+            try:
+                with pa.OSFile(name, "rb") as source, pa.ipc.open_stream(source) as reader:
+                    yield from reader
+            finally:
+                os.unlink(name)
 
 
-def _beyond_utc(path: str, digest: Digest) -> str | None:
+def _beyond_utc(path: str, papers: Iterable[Paper]) -> str | None:
     """The report of a timestamp whose instant in UTC is outside years 1 to 9999, if any.
 
     The grammar reads ``0001-01-01 00:00:00+00:01``; pyarrow writes it, but pandas and Python
     cannot read it back (it is in year 0 in UTC), so such a file is left out, as to-json keeps
     it. The value is located in the file's text, read again (this is the rare path).
     """
-    for paper in digest.papers:
+    for paper in papers:
         for name, label in (("published", "Published"), ("updated", "Updated")):
             value = getattr(paper, name)
             if not value.utcoffset():
@@ -205,35 +231,100 @@ def _beyond_utc(path: str, digest: Digest) -> str | None:
     return None
 
 
-def convert_part(batch: list[tuple[str, str]]) -> Part:
+def convert_part(batch: list[tuple[str, str]], spill: str | None = None) -> Part:
     """Parse ``(path, relative path)`` pairs into a :class:`Part` (what a worker process runs).
 
-    A file that cannot be read or parsed is left out and reported in ``Part.errors``.
+    A file that cannot be read or parsed is left out and reported in ``Part.errors``. A file
+    of :data:`arxiv_digest.convert.STREAM_BYTES` or more is streamed into a spill file in the
+    folder ``spill`` (the system's temporary folder if ``None``), named in ``Part.spilled``.
 
     >>> convert_part([("nope/20230311.md", "20230311.md")]).errors
     ('nope/20230311.md: cannot read: No such file or directory',)
     """
-    from .convert import failure, read_digest
+    from .convert import STREAM_BYTES, failure, read_digest
     from .errors import DigestSyntaxError
 
     digests: list[tuple[str, Digest]] = []
     errors: list[str] = []
-    size = unreadable = 0
+    spilled: list[str] = []
+    size = unreadable = streamed = 0
     for path, relative in batch:
         try:
+            if os.stat(path).st_size >= STREAM_BYTES:
+                if digests:  # the rows before it go first: a spill file holds a file's own
+                    spilled.append(_spill(iter([record_batch(digests)]), spill))
+                    digests = []
+                name, papers, read = _stream_file(path, relative, spill)
+                spilled.append(name)
+                streamed += papers
+                size += read
+                continue
             digest, read = read_digest(path)
-        except (DigestSyntaxError, OSError) as error:
-            errors.append(failure(path, error))
+        except (DigestSyntaxError, OSError, _BeyondUTC) as error:
+            errors.append(str(error) if isinstance(error, _BeyondUTC) else failure(path, error))
             unreadable += isinstance(error, OSError)
             continue
-        beyond = _beyond_utc(path, digest)
+        beyond = _beyond_utc(path, digest.papers)
         if beyond is not None:
             errors.append(beyond)
             continue
         size += read
         digests.append((relative, digest))
+    if spilled and digests:
+        spilled.append(_spill(iter([record_batch(digests)]), spill))
+        digests = []
     rows = record_batch(digests)
-    return Part(len(batch), rows.num_rows, size, tuple(errors), rows, unreadable)
+    papers = rows.num_rows + streamed
+    return Part(len(batch), papers, size, tuple(errors), rows, unreadable, tuple(spilled))
+
+
+class _BeyondUTC(ValueError):
+    """A timestamp outside years 1 to 9999 in UTC, in a streamed file (see :func:`_beyond_utc`)."""
+
+
+def _stream_file(path: str, relative: str, spill: str | None) -> tuple[str, int, int]:
+    """A big file's rows into a spill file, a chunk at a time: its name, papers and bytes.
+
+    Raises what parsing the file raises (nothing is left behind then).
+    """
+    import itertools
+
+    from .parser import stream_digest
+
+    read = os.stat(path).st_size
+    head, papers = stream_digest(path)
+    count = 0
+
+    def chunks() -> Iterator[Any]:
+        nonlocal count
+        while chunk := tuple(itertools.islice(papers, STREAM_PAPERS)):
+            beyond = _beyond_utc(path, chunk)
+            if beyond is not None:
+                raise _BeyondUTC(beyond)
+            count += len(chunk)
+            yield record_batch([(relative, attrs.evolve(head, papers=chunk))])
+
+    return _spill(chunks(), spill), count, read
+
+
+def _spill(batches: Iterator[Any], spill: str | None) -> str:
+    """Write record batches to a new spill file (Arrow's stream format); its name.
+
+    The file is removed if the batches raise.
+    """
+    import tempfile
+
+    pa = import_pyarrow()
+    descriptor, name = tempfile.mkstemp(dir=spill, suffix=".arrows")
+    os.close(descriptor)
+    try:
+        with pa.OSFile(name, "wb") as sink, pa.ipc.new_stream(sink, arrow_schema()) as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return name
 
 
 def parquet_in_order(
@@ -258,6 +349,9 @@ def parquet_in_order(
     45
     """
     pa = import_pyarrow()
+    import functools
+    import tempfile
+
     import pyarrow.parquet as pq
 
     from .convert import batches, map_in_order
@@ -268,20 +362,29 @@ def parquet_in_order(
     # Workers start from a fresh server process, not forked from this one: pyarrow runs
     # threads of its own here, and forking a process with threads can deadlock the child.
     workers = workers if len(jobs) > 1 else 1  # a pool for one file only costs its start-up
-    parts = map_in_order(convert_part, batches(jobs), workers, start_method="forkserver")
-    # zstd: about a third smaller than the default snappy on this text, and read by pandas,
-    # polars, DuckDB and Spark alike.
-    with pq.ParquetWriter(output, schema, compression="zstd") as writer, contextlib.closing(parts):
-        for part in parts:
-            if part.papers:
-                held.append(part.rows)
-                held_bytes += part.rows.nbytes
-            if held_bytes >= row_group_bytes:
+    with tempfile.TemporaryDirectory(prefix="arxiv-digest-") as spill:
+        parts = map_in_order(
+            functools.partial(convert_part, spill=spill),
+            batches(jobs),
+            workers,
+            start_method="forkserver",
+        )
+        # zstd: about a third smaller than the default snappy on this text, and read by
+        # pandas, polars, DuckDB and Spark alike.
+        with (
+            pq.ParquetWriter(output, schema, compression="zstd") as writer,
+            contextlib.closing(parts),
+        ):
+            for part in parts:
+                for batch in part.batches():
+                    held.append(batch)
+                    held_bytes += batch.nbytes
+                    if held_bytes >= row_group_bytes:
+                        writer.write_table(pa.Table.from_batches(held, schema))
+                        held, held_bytes = [], 0
+                yield part
+            if held:
                 writer.write_table(pa.Table.from_batches(held, schema))
-                held, held_bytes = [], 0
-            yield part
-        if held:
-            writer.write_table(pa.Table.from_batches(held, schema))
 
 
 def to_parquet(
@@ -294,7 +397,9 @@ def to_parquet(
 
     What ``arxiv-digest to-parquet`` does, without the progress bar: directories are walked
     for ``YYYYMMDD.md`` files, a broken file is left out and its ``path:line:col: message``
-    returned, and ``target`` is written atomically (an interrupted run leaves no file).
+    returned, and ``target`` is written atomically (an interrupted run leaves no file). When
+    no file converts, ``target`` is not written: a good file there is not replaced by an empty
+    one.
 
     >>> import tempfile, pathlib, pyarrow.parquet as pq
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "papers.parquet"
@@ -313,7 +418,13 @@ def to_parquet(
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), missing)
     work = [(path, relative_path(path, root)) for path, root in found.files]
     errors: list[str] = []
-    with atomic_output(target) as file:
+    with contextlib.suppress(_NothingConverted), atomic_output(target) as file:
         for part in parquet_in_order(work, jobs, file):
             errors += part.errors
+        if work and len(errors) == len(work):
+            raise _NothingConverted  # the temporary file goes, the old one stays
     return errors
+
+
+class _NothingConverted(Exception):
+    """Every file was left out: the output would hold nothing."""

@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING
 
 from .model import Paper, split_entry_id
+
+if TYPE_CHECKING:
+    from .files import FileState
 
 __all__ = ["HEADER", "SeenError", "SeenState"]
 
@@ -54,11 +58,15 @@ class SeenState:
     (False, 1)
     """
 
-    __slots__ = ("path", "versions")
+    __slots__ = ("loaded", "path", "read", "versions")
 
     def __init__(self, versions: dict[str, int] | None = None, path: str | None = None) -> None:
         self.versions: dict[str, int] = {} if versions is None else versions
         self.path = path
+        #: Whether :meth:`load` made it, and the state of the file then (None: there was none):
+        #: saved over only if it is still that file, so that two runs at once lose no record.
+        self.loaded = False
+        self.read: FileState | None = None
 
     def __len__(self) -> int:
         return len(self.versions)
@@ -97,12 +105,17 @@ class SeenState:
         >>> len(SeenState.load("no-such-state.tsv"))
         0
         """
+        from .files import file_state
+
         name = os.fspath(path)
         try:
             with open(name, "rb") as file:
+                read = file_state(file)
                 data = file.read()
         except FileNotFoundError:
-            return cls(path=name)
+            new = cls(path=name)
+            new.loaded = True
+            return new
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -120,7 +133,9 @@ class SeenState:
             if found["id"] in versions:
                 raise _damaged(name, number, f"{found['id']} is listed twice")
             versions[found["id"]] = int(found["version"])
-        return cls(versions, name)
+        loaded = cls(versions, name)
+        loaded.loaded, loaded.read = True, read
+        return loaded
 
     def dumps(self) -> bytes:
         """The file's bytes: the header, then the IDs in sorted order.
@@ -145,7 +160,10 @@ class SeenState:
         target = path if path is not None else self.path
         if target is None:
             raise ValueError("no path to save the state to")
-        write_atomic(target, self.dumps())
+        if self.loaded and target == self.path:  # loaded from there: if nobody saved meanwhile
+            write_atomic(target, self.dumps(), expect=self.read)
+        else:
+            write_atomic(target, self.dumps())
 
 
 def _damaged(name: str, line: int, what: str) -> SeenError:

@@ -273,15 +273,17 @@ def main() -> None:
     print(f"end: {load()}")
 
 
-def huge(scratch: Path, corpus: Path, size_mb: float, command: str) -> None:
-    """Peak RSS of ``check`` and ``to-json`` on one digest of about ``size_mb`` MB."""
+def write_huge(big: Path, corpus: Path, size_mb: float) -> str:
+    """Write one valid digest of about ``size_mb`` MB at ``big`` (the corpus's blocks repeated).
+
+    Returns a line that describes it.
+    """
     from arxiv_digest import parse_digest, serialize_paper
 
     blocks: list[bytes] = []
     for file in sorted(corpus.rglob("[0-9]*.md")):
         blocks += [serialize_paper(p).encode("utf-8") for p in parse_digest(file).papers]
-    big = scratch / "cs.CV" / "2023" / "03" / "20230311.md"
-    big.parent.mkdir(parents=True)
+    big.parent.mkdir(parents=True, exist_ok=True)
     size = 0
     with open(big, "wb") as out:
         out.write(b"# Arxiv Papers in cs.CV on 2023-03-11\n")
@@ -289,9 +291,15 @@ def huge(scratch: Path, corpus: Path, size_mb: float, command: str) -> None:
             for block in blocks:
                 out.write(block)
                 size += len(block)
-    megabytes = big.stat().st_size / 1e6
     largest = max(len(b) for b in blocks) / 1e3
-    print(f"huge digest: {megabytes:.0f} MB, largest block {largest:.1f} kB")
+    return f"huge digest: {big.stat().st_size / 1e6:.0f} MB, largest block {largest:.1f} kB"
+
+
+def huge(scratch: Path, corpus: Path, size_mb: float, command: str) -> None:
+    """Peak RSS of ``check`` and ``to-json`` on one digest of about ``size_mb`` MB."""
+    big = scratch / "cs.CV" / "2023" / "03" / "20230311.md"
+    print(write_huge(big, corpus, size_mb))
+    megabytes = big.stat().st_size / 1e6
     try:
         for name, argv in (
             ("check", [command, "check", str(big)]),

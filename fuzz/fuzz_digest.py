@@ -1,4 +1,7 @@
-"""Coverage-guided fuzzing of the parser, serializer and checks with atheris (libFuzzer).
+"""Coverage-guided fuzzing of the parser, serializer, checks and write paths with atheris.
+
+The write paths: fix in place, to-json, from-json through both its line readers (see
+harness.write_paths); atheris drives libFuzzer.
 
 One command, bounded in time (see CONTRIBUTING.md):
 
@@ -27,15 +30,27 @@ with atheris.instrument_imports():
 
     import arxiv_digest
     import arxiv_digest.checks
-    import arxiv_digest.diagnostics  # noqa: F401
+    import arxiv_digest.convert
+    import arxiv_digest.diagnostics
+    import arxiv_digest.files
+    import arxiv_digest.fix
+    import arxiv_digest.fromjson  # noqa: F401
 
 
 def seed(work: Path) -> None:
     work.mkdir(parents=True, exist_ok=True)
     corpus = HERE.parent / "tests" / "corpus"
-    for path in sorted(corpus.rglob("*.md")):
+    for path in sorted(corpus.rglob("[0-9]*.md")):
         if path.stat().st_size <= 20_000:
             shutil.copy(path, work / path.name)
+            # Its to-json line too, for from-json's two readers of a line.
+            import orjson
+
+            from arxiv_digest import parse_digest
+            from arxiv_digest.jsondata import digest_to_dict
+
+            line = orjson.dumps(digest_to_dict(parse_digest(path), path.name))
+            (work / f"{path.stem}.jsonl").write_bytes(line + b"\n")
     fragments = [b"v1", b" on ", b"x", b"x)", b"2", b"\n  x", b"\r\n", b"a, ", b"**", b"\n"]
     for place in range(len(PLACES)):
         for number, fragment in enumerate(fragments):

@@ -4,6 +4,12 @@ Any bytes: decoding, strict and lenient parsing and the checks either succeed, a
 text comes back byte for byte, through the serializer and through JSON, or raise DigestError
 (a syntax error located inside the text). Anything else escaping is a bug.
 
+The write paths too, on real files in a scratch folder (:func:`write_paths`): the bytes as a
+file, ``fix`` in place, ``to-json``'s engine, and ``from-json --force`` over an older file,
+through both its readers (a line read whole with orjson, and a long line read a piece at a
+time); and the bytes as a JSON line given to ``from-json``, where the two readers must agree
+on what they write.
+
 An input that starts with the byte 0x01 is read as a recipe for a long line instead (see
 :func:`long_line`): one field of a real digest made of a fragment repeated many times, so that
 the fuzzer explores megabyte lines of every field without having to grow them byte by byte.
@@ -12,12 +18,19 @@ A slow error message on such a line is a hang for libFuzzer's ``-timeout``.
 
 from __future__ import annotations
 
+import atexit
+import io
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import orjson
 
-from arxiv_digest import DigestError, DigestSyntaxError, parse_digest, serialize_digest
+from arxiv_digest import DigestError, DigestSyntaxError, fromjson, parse_digest, serialize_digest
 from arxiv_digest.checks import check_text
+from arxiv_digest.convert import convert_batch
+from arxiv_digest.fix import fix_file
 from arxiv_digest.jsondata import digest_from_dict, digest_to_dict
 from arxiv_digest.parser import decode
 
@@ -98,6 +111,7 @@ def check_bytes(data: bytes) -> None:
     """Assert the property for one input; raise AssertionError or the stray exception."""
     if data[:1] == bytes([LONG_LINE]):
         data = long_line(data[1:])
+    write_paths(data)
     try:
         text = decode(data, "fuzz.md")
     except DigestSyntaxError as error:
@@ -123,3 +137,77 @@ def check_bytes(data: bytes) -> None:
     for finding in findings:
         assert finding.line >= 1
         assert finding.column >= 1
+
+
+#: The scratch folder of this process's write paths (in memory where Linux has /dev/shm).
+_SCRATCH = Path(
+    tempfile.mkdtemp(prefix="fuzz-write-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+)
+atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
+
+
+def _from_json(line: bytes, folder: Path, *, long: bool) -> list[tuple[str, bytes | None]]:
+    """``from-json --force`` of one line into ``folder``: each result's status and file bytes.
+
+    ``long``: the line is read as a long line (:data:`fromjson.LINE_BYTES` made tiny for the
+    call), a piece at a time; else whole, with orjson.
+    """
+    limit = fromjson.LINE_BYTES
+    if long:
+        fromjson.LINE_BYTES = 8
+    try:
+        source = io.BytesIO(line if line.endswith(b"\n") else line + b"\n")
+        try:
+            results = list(fromjson.rebuild_lines(source, folder, force=True))
+        except fromjson.WrongShape:
+            return [("wrong shape", None)]
+    finally:
+        fromjson.LINE_BYTES = limit
+    done = []
+    for result in results:
+        assert result.status != fromjson.FAILED, result.message  # the scratch folder is ours
+        target = folder / result.path if result.path and result.status != "refused" else None
+        done.append((result.status, target.read_bytes() if target else None))
+    leftovers = [p.name for p in folder.rglob("*.tmp")]
+    assert not leftovers, leftovers
+    return done
+
+
+def write_paths(data: bytes) -> None:
+    """The write paths on ``data``: fix, to-json, from-json (see the module's docstring)."""
+    shutil.rmtree(_SCRATCH, ignore_errors=True)
+    archive = _SCRATCH / "archive"
+    archive.mkdir(parents=True)
+    path = archive / "20230311.md"
+    path.write_bytes(data)
+    # The bytes as a from-json line: both readers refuse it, or write the same bytes.
+    for folder in ("a", "b"):
+        (_SCRATCH / folder).mkdir()
+    whole = _from_json(data.split(b"\n", 1)[0], _SCRATCH / "a", long=False)
+    pieces = _from_json(data.split(b"\n", 1)[0], _SCRATCH / "b", long=True)
+    for (status, written), (other, other_written) in zip(whole, pieces):
+        if status in ("written", "unchanged") and other in ("written", "unchanged"):
+            assert written == other_written, (status, other)
+    # The bytes as a file, fixed in place: what fix says it wrote is what the file holds.
+    try:
+        done = fix_file(path)
+    except DigestError:
+        assert path.read_bytes() == data  # a file fix cannot read is not touched
+        return
+    assert path.read_bytes() == (done.result.after.encode() if done.written else data)
+    fixed = path.read_bytes()
+    try:
+        parse_digest(path)
+    except DigestError:
+        return  # a syntax error: fix leaves it, to-json leaves the file out
+    # to-json's engine, then from-json --force over the bytes before the fix: the fixed bytes.
+    sink = io.BytesIO()
+    batch = convert_batch([(str(path), "20230311.md")], False, False, sink)
+    assert batch.errors == (), batch.errors
+    assert batch.items == 1
+    for long in (False, True):
+        out = _SCRATCH / f"out-{long}"
+        out.mkdir()
+        (out / "20230311.md").write_bytes(data)
+        results = _from_json(sink.getvalue(), out, long=long)
+        assert results == [("unchanged" if fixed == data else "written", fixed)], results

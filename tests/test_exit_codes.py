@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -192,6 +193,119 @@ def _not_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return [code]
 
 
+@case(
+    "a file that cannot be written (`from-json`): permission denied, a full disk, a file where"
+    " a folder must go, a symbolic link loop"
+)
+def _not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    import tempfile
+
+    good = run("to-json", str(REAL), "-q")[1].strip()
+    out = tmp_path / "out"
+    (out / "denied").mkdir(parents=True)
+    (out / "file").write_text("x")
+    (out / "loop").symlink_to("loop")
+    lines = [
+        good.replace('"path":"20230311.md"', f'"path":"{where}/20230311.md"')
+        for where in ("file", "loop", "denied")
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join([*lines, good]) + "\n")
+    real = tempfile.mkstemp
+
+    def mkstemp(*args: Any, **options: Any) -> Any:
+        if str(options.get("dir", "")).endswith("denied"):  # root writes anywhere: refused here
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real(*args, **options)
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    code, _, err = run("from-json", str(source), "-o", str(out))
+    assert f"{out}/file/20230311.md: Not a directory; not written" in err
+    assert f"{out}/loop/20230311.md: Too many levels of symbolic links; not written" in err
+    assert f"{out}/denied/20230311.md: cannot create a file in the folder" in err
+    assert err.endswith(": 1 written, 0 unchanged, 0 refused, 3 not written.\n")
+    return [code]
+
+
+@case("a file changed by another program since it was read (`fix`, `from-json --force`)")
+def _changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    import contextlib
+
+    import arxiv_digest.files
+
+    real = arxiv_digest.files.atomic_output
+
+    @contextlib.contextmanager
+    def racing(path: str, *args: object, **options: object):  # type: ignore[no-untyped-def]
+        with real(path, *args, **options) as out:  # type: ignore[arg-type]
+            yield out
+            with open(path, "ab") as other:  # another program appends meanwhile
+                other.write(b"theirs\n")
+
+    fixable = ROOT / "tests/corpus_fixable/cs.CV/2026/02/20260202.md"
+    path = digest_file(tmp_path / "a", fixable.read_bytes(), fixable.name)
+    source = tmp_path / "in.jsonl"
+    assert run("to-json", str(REAL), "-q", "-o", str(source))[0] == 0
+    rebuilt = digest_file(tmp_path / "out", b"older\n")
+    monkeypatch.setattr(arxiv_digest.files, "atomic_output", racing)
+    fixed, _, fix_err = run("fix", str(path))
+    assert fix_err == (
+        f"arxiv-digest: error: {path}: cannot fix: changed by another program since it was"
+        " read; not replaced\n"
+    )
+    assert path.read_bytes() == fixable.read_bytes() + b"theirs\n"
+    code, _, err = run("from-json", str(source), "-o", str(rebuilt.parent), "--force")
+    assert f"{rebuilt}: changed by another program since it was read; not replaced" in err
+    assert rebuilt.read_bytes() == b"older\ntheirs\n"
+    return [fixed, code]
+
+
+@case("no output to write: every file left out (`to-json`, `to-parquet`)")
+def _nothing_converted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    broken = digest_file(tmp_path / "c", BROKEN.encode())
+    codes = []
+    for command, name in (("to-json", "o.jsonl"), ("to-parquet", "o.parquet")):
+        out = tmp_path / name
+        out.write_bytes(b"good\n")
+        code, _, err = run(command, str(broken), str(broken), "-o", str(out))
+        assert (
+            f"arxiv-digest: error: {out}: not written: none of the 2 files could be converted"
+            " (see above); the file there is kept.\n"
+        ) in err
+        assert out.read_bytes() == b"good\n"
+        codes.append(code)
+    return codes
+
+
+@case(
+    "an output that cannot be written (`to-json`, `to-parquet`): a full disk, a file too large,"
+    " permission denied"
+)
+def _output_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    # /dev/full refuses every write with ENOSPC, as a full disk does (a file too large, and
+    # permission denied: tests/test_exit_status.py).
+    codes = []
+    for command in ("to-json", "to-parquet"):
+        code, _, err = run(command, str(REAL), "-q", "-o", "/dev/full")
+        assert err.startswith("arxiv-digest: error: /dev/full: ")
+        assert "No space left on device" in err
+        codes.append(code)
+    return codes
+
+
+@case("temporary files a killed run left (`check`)")
+def _temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    folder = tmp_path / "cs.CV/2023/03"
+    digest_file(folder, REAL.read_bytes())
+    left = folder / f".20230311.md.arxiv-digest-{os.getpid()}-k2j4l1x9.tmp"
+    left.write_bytes(b"half")
+    code, out, err = run("check", str(tmp_path))
+    assert err.startswith("arxiv-digest: warning: 1 temporary file left by an interrupted run")
+    assert err.endswith(f": {left}\n")
+    assert out == "Checked 1 file: no problems found.\n"
+    return [code]
+
+
 @case("a path that does not exist")
 def _missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     missing = str(tmp_path / "nope.md")
@@ -317,6 +431,28 @@ def _interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
         process.send_signal(signum)
         _, err = process.communicate(timeout=60)
         os.close(writer)
+        assert err == (b"arxiv-digest: interrupted\n" if signum == signal.SIGINT else b"")
+        codes.append(process.returncode)
+    return codes
+
+
+@case("Ctrl-C / SIGTERM in the first tenth of a second, while the command starts")
+def _interrupted_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.test_early_signals import caught_signals
+
+    codes = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "arxiv-digest"), "check", str(REAL)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 10
+        while not caught_signals(process.pid) & (1 << (signal.SIGTERM - 1)):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.0005)
+        process.send_signal(signum)  # as soon as it can handle it: it is still importing
+        _, err = process.communicate(timeout=60)
         assert err == (b"arxiv-digest: interrupted\n" if signum == signal.SIGINT else b"")
         codes.append(process.returncode)
     return codes
