@@ -32,6 +32,7 @@ OLD, NEW = Path("cs.CV/2026/05/20260507.md"), Path("cs.CV/2026/08/20260812.md")
 OLD_BYTES = corpus_days("2026-05-07", "2026-05-07")[OLD]
 NEW_BYTES = corpus_days("2026-08-12", "2026-08-12")[NEW]
 JANUARY = Path("cs.CV/2026/01/20260109.md")
+STRAY = Path("cs.CV/2026/05/.20260507.md.arxiv-digest-4242-k2j4l1x9.tmp")
 # The CVPapers script's calendar.md for the days of 2026 that the corpus holds (January,
 # February, May, August), before the job and after it: the same without August's month.
 CALENDAR = (ROOT / "tests/calendars/cvpapers.md").read_text(encoding="utf-8").split("### 2025\n")[0]
@@ -41,6 +42,12 @@ CALENDAR_BEFORE = CALENDAR.replace(AUGUST, "")
 
 def script() -> str:
     blocks: list[str] = re.findall(r"```sh\n(#!/bin/sh\n# digests\.sh.*?)```", PAGE, re.DOTALL)
+    (block,) = blocks
+    return block
+
+
+def gitignore() -> str:
+    blocks: list[str] = re.findall(r"```gitignore\n(.*?)```", PAGE, re.DOTALL)
     (block,) = blocks
     return block
 
@@ -86,6 +93,7 @@ def archive(tmp_path: Path) -> Path:
         (seed / path).write_bytes(data)
     (seed / "calendar.md").write_text(CALENDAR_BEFORE, encoding="utf-8")
     (seed / "digests.sh").write_text(script())
+    (seed / ".gitignore").write_text(gitignore())
     git(tmp_path, "init", "-q", "-b", "main", str(seed))
     git(seed, "add", ".")
     git(seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "The archive")
@@ -93,6 +101,8 @@ def archive(tmp_path: Path) -> Path:
     git(seed, "push", "-q", "origin", "main")
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(remote), str(clone))
+    # What a writer killed mid-write leaves (young, so the job's own run does not remove it).
+    (clone / STRAY).write_bytes(OLD_BYTES[:100])
     return clone
 
 
@@ -135,6 +145,7 @@ def landed(tmp_path: Path, clone: Path) -> None:
     assert (check / "cs.CV/2026/02/20260202.md").read_bytes() == REPEATS.read_bytes()
     # The calendar as the archive's script writes it with the new day, committed with it.
     assert (check / "calendar.md").read_text(encoding="utf-8") == CALENDAR
+    assert not (check / STRAY).exists()  # the temporary file of a killed run is not committed
     assert git(clone, "status", "--porcelain") == ""
 
 
