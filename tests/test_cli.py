@@ -417,7 +417,7 @@ def test_docs_carry_the_same_schemas() -> None:
 def test_a_bug_is_reported_as_one_line_with_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
     import arxiv_digest.checks
 
-    def broken(path: object) -> list[object]:
+    def broken(*args: object, **kwargs: object) -> list[object]:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(arxiv_digest.checks, "check_file", broken)
