@@ -378,9 +378,10 @@ def _cr_findings(name: str, text: str, digest: Digest) -> Iterator[Finding]:
 
 
 def check_file(path: str | os.PathLike[str], *, name: str | None = None) -> list[Finding]:
-    """Every finding for a digest file; ``name`` (default: ``path``) is the path the findings
-    give and whose date the rules read, for a file checked under another name.
+    """Every finding for a digest file.
 
+    ``name`` (default: ``path``) is the path the findings give and whose date the rules
+    read, for a file checked under another name.
     Bytes that are not UTF-8 (or UTF-16 text, or JSON) are an AD001 finding, as a byte-order
     mark is. Raises :class:`OSError` when the file cannot be read (an error of the run rather
     than a finding).
@@ -399,8 +400,10 @@ def check_file(path: str | os.PathLike[str], *, name: str | None = None) -> list
 
 
 def check_path(path: str | os.PathLike[str], *, name: str | None = None) -> Iterable[Finding]:
-    """:func:`check_file`'s findings, read a block at a time (:func:`check_stream`) for a file
-    of ``STREAM_BYTES`` or more, as ``check`` reads them. Raises :class:`OSError`.
+    """:func:`check_file`'s findings, read as ``check`` reads a file: whole, or by blocks.
+
+    A file of ``STREAM_BYTES`` or more is read a block at a time (:func:`check_stream`).
+    Raises :class:`OSError`.
 
     >>> list(check_path("tests/corpus/cs.CV/2023/03/20230311.md"))
     []

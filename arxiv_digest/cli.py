@@ -107,6 +107,70 @@ _PROGRESS = click.option(
 )
 
 
+#: Commands show a progress bar on a terminal for this many files or more.
+PROGRESS_FILES = 100
+
+
+def _show_progress(progress: bool | None, files: int) -> bool:
+    """--progress/--no-progress, or by default: on a terminal, for many files."""
+    if progress is not None:
+        return progress
+    return files >= PROGRESS_FILES and sys.stderr.isatty()
+
+
+class _Output:
+    """Lines for stdout and stderr, and a progress bar on stderr that they do not garble.
+
+    The bar shows only once the work has taken half a second.
+    """
+
+    def __init__(self, total: int | None, show: bool, unit: str = "file") -> None:
+        self.bar: Any = None
+        if show:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, delay=0.5)
+
+    def echo(self, text: str, *, err: bool = False, nl: bool = True) -> None:
+        """Print a line (``nl=False``: a text that ends its own lines)."""
+        if self.bar is None:
+            click.echo(text, err=err, nl=nl)
+        else:
+            self.bar.write(text, file=sys.stderr if err else sys.stdout, end="\n" if nl else "")
+
+    def advance(self, count: int = 1) -> None:
+        """Move the bar on by ``count``."""
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def close(self) -> None:
+        """Take the bar away (again: a no-op)."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _batch() -> str:
+    """What a summary adds when pre-commit runs the command: it may be one of several runs.
+
+    pre-commit passes a hook's files in batches when they do not fit one command line (an
+    archive of thousands of days does not), and sets ``PRE_COMMIT=1``.
+    """
+    if os.environ.get("PRE_COMMIT"):
+        return " in this batch (pre-commit may pass the files in several)"
+    return ""
+
+
+def _finding_dict(finding: Finding) -> dict[str, object]:
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "code": finding.code,
+        "message": finding.message,
+    }
+
+
 def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...]:
     from .checks import RULES
 
@@ -166,6 +230,7 @@ def _rule_options(text_format: str) -> Callable[[F], F]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @_rule_options("text: path:line:col: CODE message")
 @_JOBS
+@_PROGRESS
 @_bug_guard
 def check(
     paths: tuple[str, ...],
@@ -173,6 +238,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     jobs: int | None,
+    progress: bool | None,
 ) -> None:
     """Check digest files for syntax errors and archive rules.
 
@@ -200,23 +266,31 @@ def check(
     found = find_digests(paths)
     errors = list(found.errors)
     findings: list[Finding] = []  # kept for --format json; the others print as they come
-    failing_files = checked = found_count = 0
-    for result in check_files([path for path, _root in found.files], jobs or _cores()):
-        if result.error is not None:
-            errors.append(f"{result.path}: cannot read: {result.error.strerror or result.error}")
-            continue
-        checked += 1
-        file_found = found_count
-        for finding in result.findings:
-            if (not selected or finding.code.startswith(selected)) and not finding.code.startswith(
-                ignored or ("\0",)
-            ):
-                found_count += 1
-                if output_format == "json":
-                    findings.append(finding)
+    failing_files = checked = found_count = ignored_count = 0
+    out = _Output(len(found.files), _show_progress(progress, len(found.files)))
+    try:
+        for result in check_files([path for path, _root in found.files], jobs or _cores()):
+            out.advance()
+            if result.error is not None:
+                reason = result.error.strerror or result.error
+                errors.append(f"{result.path}: cannot read: {reason}")
+                continue
+            checked += 1
+            file_found = found_count
+            for finding in result.findings:
+                if (not selected or finding.code.startswith(selected)) and not (
+                    finding.code.startswith(ignored or ("\0",))
+                ):
+                    found_count += 1
+                    if output_format == "json":
+                        findings.append(finding)
+                    else:
+                        out.echo(_finding_line(finding, output_format))
                 else:
-                    click.echo(_finding_line(finding, output_format))
-        failing_files += found_count > file_found
+                    ignored_count += 1
+            failing_files += found_count > file_found
+    finally:
+        out.close()
     if output_format == "json":
         import json
 
@@ -224,22 +298,18 @@ def check(
             "checked": checked,
             "skipped": len(found.skipped),
             "errors": errors,
-            "findings": [
-                {
-                    "path": f.path,
-                    "line": f.line,
-                    "column": f.column,
-                    "code": f.code,
-                    "message": f.message,
-                }
-                for f in findings
-            ],
+            "ignored": ignored_count,
+            "findings": [_finding_dict(f) for f in findings],
         }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for problem in errors:
             click.echo(f"arxiv-digest: error: {problem}", err=True)
-        click.echo(_check_summary(checked, len(found.skipped), found_count, failing_files, errors))
+        click.echo(
+            _check_summary(
+                checked, len(found.skipped), found_count, failing_files, errors, ignored_count
+            )
+        )
     _end(EXIT_ERROR if errors else EXIT_FINDINGS if found_count else EXIT_CLEAN)
 
 
@@ -277,20 +347,27 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _check_summary(checked: int, skipped: int, found: int, failing: int, errors: list[str]) -> str:
+def _check_summary(
+    checked: int, skipped: int, found: int, failing: int, errors: list[str], ignored: int = 0
+) -> str:
     """The last line of ``check``: never "no problems found" when something went wrong."""
     skipped_note = f" ({skipped} skipped)" if skipped else ""
     files = "file" if checked == 1 else "files"
     if found:
         summary = (
             f"Found {_plural(found, 'problem')} in {failing} of {checked} {files}"
-            f" checked{skipped_note}"
+            f" checked{_batch()}{skipped_note}"
         )
     else:
-        summary = f"Checked {checked} {files}{skipped_note}"
+        summary = f"Checked {checked} {files}{_batch()}{skipped_note}"
     if errors:
         errors_note = f"{_plural(len(errors), 'error')} (see above)"
         return f"{summary}; {errors_note}: not everything was checked."
+    if ignored:  # --select or --ignore left findings out: say so, never "no problems"
+        left_out = f"{_plural(ignored, 'finding')} not selected (--select, --ignore)"
+        return (
+            f"{summary}; {left_out}." if found else f"{summary}: no problems selected; {left_out}."
+        )
     return f"{summary}." if found else f"{summary}: no problems found."
 
 
@@ -586,27 +663,41 @@ def _fix_line(path: str, fix: Fix, output_format: str) -> str:
 @click.option(
     "--unsafe-fixes", is_flag=True, help="Also drop older versions of a paper listed twice."
 )
+@click.option(
+    "--fixes-only",
+    is_flag=True,
+    help="Report the fixes, not the problems left (a pre-commit fix hook beside check's).",
+)
 @_rule_options("text: path:line: CODE fixed: ...")
+@_JOBS
+@_PROGRESS
 @_bug_guard
 def fix(
     paths: tuple[str, ...],
     diff: bool,
     unsafe_fixes: bool,
+    fixes_only: bool,
     output_format: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    jobs: int | None,
+    progress: bool | None,
 ) -> None:
     """Fix what check finds and a program can repair for certain, in place.
 
     Safe fixes: an exact repeat of a paper is dropped (AD103), papers are put back in
     published order with a stable sort (AD104), mixed line endings become the file's majority
-    ending (AD206). --unsafe-fixes also keeps only the newest version of a paper listed in two
-    versions (AD103). A file with a syntax error is reported and never touched; what needs a
-    person (AD101, AD102, ...) is reported. Files are rewritten atomically, permissions kept.
+    ending (AD206), a byte-order mark is removed (AD001). --unsafe-fixes also keeps only the
+    newest version of a paper listed in two versions (AD103). A file with a syntax error is
+    reported and never touched; what needs a person (AD101, AD102, ...) is reported. Files
+    are rewritten atomically, permissions kept.
+
+    Every line number is a line of the file as fixed (as it is on disk afterwards, or as the
+    --diff would make it). Each file's lines are printed as soon as it is done.
 
     Exit status: 0 nothing changed and nothing left, 1 files changed (or would be, with
-    --diff) or problems left, 2 usage or I/O error. With --diff the diff goes to stdout and
-    the rest to stderr.
+    --diff) or problems left (with --fixes-only: files changed), 2 usage or I/O error. With
+    --diff the diff goes to stdout and the rest to stderr.
 
     \b
     Examples:
@@ -614,88 +705,128 @@ def fix(
       arxiv-digest fix cs.CV --diff | less
       arxiv-digest fix cs.CV --unsafe-fixes --select AD103
     """
-    from .checks import Finding
-    from .errors import DigestSyntaxError
     from .files import find_digests
-    from .fix import FixedFile, fix_file
+    from .fix import fix_files
 
     selected = _codes(select, "--select")
     ignored = _codes(ignore, "--ignore")
     found = find_digests(paths)
     errors = list(found.errors)  # missing paths, directories with no digest
-    done: list[FixedFile] = []
-    undecodable: list[Finding] = []
-    for path, _root in found.files:
-        try:
-            done.append(
-                fix_file(path, unsafe=unsafe_fixes, select=selected, ignore=ignored, write=not diff)
-            )
-        except DigestSyntaxError as error:  # not UTF-8, UTF-16, JSON: AD001 left, as in check
-            undecodable.append(Finding(path, error.line, error.column, "AD001", error.message))
-        except OSError as error:  # unreadable, or the new file cannot be written
-            errors.append(f"{path}: cannot fix: {error.strerror or error}")
-    fixes = sum(len(d.result.fixes) for d in done)
-    changed = sum(d.result.changed for d in done)
-    remaining = [finding for d in done for finding in d.result.remaining] + undecodable
-    checked = len(done) + len(undecodable)
-    unsafe = sum(d.result.unsafe_fixable for d in done)
-    if output_format == "json":
+    text = output_format != "json"
+    out = _Output(len(found.files), _show_progress(progress, len(found.files)))
+    for problem in errors:
+        out.echo(f"arxiv-digest: error: {problem}", err=True)
+    checked = changed = written = fixes = unwritten = unwritten_files = unsafe = left = 0
+    document: dict[str, list[Any]] = {"fixes": [], "remaining": []}
+    diffs: list[str] = []
+    results = fix_files(
+        [path for path, _root in found.files],
+        jobs or _cores(),
+        unsafe=unsafe_fixes,
+        select=selected,
+        ignore=ignored,
+        write=not diff,
+        diff=diff,
+    )
+    try:
+        for result in results:
+            out.advance()
+            if result.error is not None and not result.changed:  # it could not be read
+                errors.append(f"{result.path}: cannot fix: {result.error}")
+                out.echo(f"arxiv-digest: error: {errors[-1]}", err=True)
+                continue
+            checked += 1
+            made = () if result.error is not None else result.fixes
+            changed += bool(made)
+            written += result.written
+            fixes += len(made)
+            unsafe += result.unsafe_fixable
+            remaining = () if fixes_only else result.remaining
+            left += len(remaining)
+            if result.error is not None:
+                unwritten += len(result.fixes)
+                unwritten_files += 1
+                errors.append(
+                    f"{result.path}: cannot fix: {result.error}"
+                    f" ({_plural(len(result.fixes), 'problem')} not fixed)"
+                )
+                out.echo(f"arxiv-digest: error: {errors[-1]}", err=True)
+            if not text:
+                document["fixes"] += [
+                    {"path": result.path, "line": f.line, "code": f.code, "message": f.message}
+                    for f in made
+                ]
+                document["remaining"] += [_finding_dict(f) for f in remaining]
+                diffs.append(result.diff)
+                continue
+            if result.diff:
+                out.echo(result.diff, nl=False)
+            for line in [_fix_line(result.path, f, output_format) for f in made] + [
+                _finding_line(f, output_format) for f in remaining
+            ]:
+                out.echo(line, err=diff)  # --diff keeps stdout a clean patch
+    except KeyboardInterrupt:
+        out.close()
+        done = "would be fixed" if diff else "fixed"
+        lines = "its lines" if changed == 1 else "their lines"
+        click.echo(
+            f"arxiv-digest: interrupted after {_plural(checked, 'file')} done ({changed} {done},"
+            f" {lines} above); a file being fixed at that moment is left as it was or fixed,"
+            " never half-written",
+            err=True,
+        )
+        sys.exit(130)
+    finally:
+        out.close()
+    if not text:
         import json
 
-        document = {
+        report = {
             "checked": checked,
             "skipped": len(found.skipped),
             "changed": changed,
-            "written": sum(d.written for d in done),
+            "written": written,
             "errors": errors,
-            "fixes": [
-                {"path": d.path, "line": f.line, "code": f.code, "message": f.message}
-                for d in done
-                for f in d.result.fixes
-            ],
-            "remaining": [
-                {
-                    "path": f.path,
-                    "line": f.line,
-                    "column": f.column,
-                    "code": f.code,
-                    "message": f.message,
-                }
-                for f in remaining
-            ],
+            "line_numbers": "of the files as fixed",
+            **document,
             "unsafe_fixable": unsafe,
-            **({"diff": "".join(d.diff() for d in done)} if diff else {}),
+            **({"diff": "".join(diffs)} if diff else {}),
         }
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        report = functools.partial(click.echo, err=diff)  # --diff keeps stdout a clean patch
-        for problem in errors:
-            click.echo(f"arxiv-digest: error: {problem}", err=True)
-        for d in done:
-            if diff:
-                click.echo(d.diff(), nl=False)
-            for made in d.result.fixes:
-                report(_fix_line(d.path, made, output_format))
-        for finding in remaining:
-            report(_finding_line(finding, output_format))
         files = "file" if checked == 1 else "files"
         skipped = f" ({len(found.skipped)} skipped)" if found.skipped else ""
         if fixes:
             verb = "Would fix" if diff else "Fixed"
-            problems = "problem" if fixes == 1 else "problems"
-            summary = f"{verb} {fixes} {problems} in {changed} of {checked} {files}{skipped}."
+            numbering = (
+                "line numbers: the file as fixed"
+                if changed == 1
+                else ("line numbers: the files as fixed")
+            )
+            summary = (
+                f"{verb} {_plural(fixes, 'problem')} in {changed} of {checked} {files}"
+                f"{_batch()}{skipped} ({numbering})."
+            )
         else:
-            summary = f"Checked {checked} {files}{skipped}: nothing to fix."
-        if remaining:
-            left = "problem remains" if len(remaining) == 1 else "problems remain"
-            summary += f" {len(remaining)} {left}"
+            summary = f"Checked {checked} {files}{_batch()}{skipped}: nothing to fix."
+            if unwritten:
+                summary = f"Checked {checked} {files}{_batch()}{skipped}."
+        if unwritten:
+            files_not = "a file" if unwritten_files == 1 else f"{unwritten_files} files"
+            summary += (
+                f" {_plural(unwritten, 'problem')} not fixed ({files_not} could not be written,"
+                " see above)."
+            )
+        if left:
+            verb = "problem remains" if left == 1 else "problems remain"
+            summary += f" {left} {verb}"
             summary += f" ({unsafe} fixable with --unsafe-fixes)." if unsafe else "."
         if errors:  # never "nothing to fix" alone beside an error of the run
             summary += f" {_plural(len(errors), 'error')} (see above): not everything was fixed."
-        report(summary)
+        click.echo(summary, err=diff)
     if errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if changed or remaining else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if changed or left else EXIT_CLEAN)
 
 
 # --------------------------------------------------------------------------- collect

@@ -626,8 +626,9 @@ def parse_paper(text: str, *, path: str | os.PathLike[str] | None = None) -> Pap
 
 
 def iter_papers(source: Source) -> Iterator[Paper]:
-    """Yield the papers of a digest a chunk at a time: from a file (an ``os.PathLike``), or
-    from its text (a ``str``), as :func:`parse_digest` takes them.
+    """Yield the papers of a digest a chunk at a time, from a file or from its text.
+
+    As :func:`parse_digest` takes them: a file is an ``os.PathLike``, the text a ``str``.
 
     Memory is bounded by the largest block (and a chunk of 64 kB), not the file. The header
     is checked first; a broken block raises :class:`DigestSyntaxError` after the papers before
@@ -659,17 +660,19 @@ def iter_papers(source: Source) -> Iterator[Paper]:
 def iter_blocks(
     file: IO[bytes], path: str | None = None
 ) -> Iterator[tuple[int, bytes, Paper | None]]:
-    """``(first line, bytes, paper)`` of a digest read from ``file``: the header region first
-    (its paper is ``None``), then each paper block, as :func:`iter_papers` reads them.
+    """``(first line, bytes, paper)`` of each block of a digest read from ``file``.
 
-    For a program that rewrites a file a block at a time (``fix``): each block's bytes are
-    given as they are in the file. ``path`` names the file in errors.
+    The header region comes first (its paper is ``None``), then each paper block, as
+    :func:`iter_papers` reads them: for a program that rewrites a file a block at a time
+    (``fix``), each block's bytes as they are in the file. ``path`` names it in errors.
 
     >>> import io, pathlib
     >>> data = pathlib.Path("tests/corpus/cs.CV/2023/03/20230311.md").read_bytes()
     >>> blocks = list(iter_blocks(io.BytesIO(data)))
-    >>> blocks[0][0], blocks[1][0], blocks[1][2].arxiv_id, b"".join(b for _, b, _ in blocks) == data
-    (1, 2, '2303.06250', True)
+    >>> blocks[0][0], blocks[1][0], blocks[1][2].arxiv_id
+    (1, 2, '2303.06250')
+    >>> b"".join(raw for _, raw, _ in blocks) == data
+    True
     """
     blocks = _Peekable(raw_blocks(file, CHUNK_BYTES))
     _, head = next(blocks)
@@ -717,9 +720,9 @@ def _blocks_of(
             continue
         for index, (first_line, raw) in enumerate(chunk):  # the line-by-line rules say why
             last = index == len(chunk) - 1 and blocks.done()
-            paper = _parse_raw_block([raw], first_line, name, newline, last=last)
-            assert paper is not None
-            yield first_line, raw, paper
+            parsed = _parse_raw_block([raw], first_line, name, newline, last=last)
+            assert parsed is not None
+            yield first_line, raw, parsed
 
 
 def _chunks(blocks: Iterator[tuple[int, bytes]]) -> Iterator[list[tuple[int, bytes]]]:

@@ -28,9 +28,11 @@ def in_order(
     big: int,
     batch_bytes: int,
 ) -> Iterator[T]:
-    """``one(name)`` for each name, in order: files of ``big`` bytes or more (and every file
-    when ``jobs`` is 1) in this process, the others by ``batch`` (a picklable function) in
-    ``jobs`` worker processes, in batches of about ``batch_bytes``.
+    """``one(name)`` for each name, in order, with ``jobs`` processes.
+
+    Files of ``big`` bytes or more (and every file when ``jobs`` is 1) are done here; the
+    others by ``batch`` (a picklable function) in worker processes, in batches of about
+    ``batch_bytes``.
 
     >>> list(in_order(["a", "b"], str.upper, lambda names: [n.upper() for n in names], 1, 0, 0))
     ['A', 'B']
