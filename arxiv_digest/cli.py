@@ -363,12 +363,9 @@ def _check_summary(
     if errors:
         errors_note = f"{_plural(len(errors), 'error')} (see above)"
         return f"{summary}; {errors_note}: not everything was checked."
-    if ignored:  # --select or --ignore left findings out: say so, never "no problems"
-        left_out = f"{_plural(ignored, 'finding')} not selected (--select, --ignore)"
-        return (
-            f"{summary}; {left_out}." if found else f"{summary}: no problems selected; {left_out}."
-        )
-    return f"{summary}." if found else f"{summary}: no problems found."
+    # --select or --ignore left findings out: said, so that "no problems" is not taken as all.
+    note = f" ({_plural(ignored, 'finding')} ignored by --select/--ignore)" if ignored else ""
+    return f"{summary}{note}." if found else f"{summary}: no problems found{note}."
 
 
 # --------------------------------------------------------------------------- to-json
@@ -519,17 +516,23 @@ def _work(paths: tuple[str, ...], nothing: str, quiet: bool) -> list[tuple[str, 
 
     A path that is missing or holds no digest must not replace the output.
     """
-    from .convert import relative_path
+    from .convert import SamePath, output_paths
     from .files import find_digests
 
     found = find_digests(paths)
-    for problem in found.errors:
+    errors = list(found.errors)
+    work: list[tuple[str, str]] = []
+    try:
+        work = output_paths(found.files)
+    except SamePath as error:
+        errors.append(str(error))
+    for problem in errors:
         click.echo(f"arxiv-digest: error: {problem}", err=True)
-    if found.errors:
+    if errors:
         if not quiet:
             click.echo(f"Nothing converted ({nothing}).", err=True)
         sys.exit(EXIT_ERROR)
-    return [(path, relative_path(path, root)) for path, root in found.files]
+    return work
 
 
 class _Tally:
@@ -739,21 +742,27 @@ def fix(
             made = () if result.error is not None else result.fixes
             changed += bool(made)
             written += result.written
-            fixes += len(made)
+            fixes += sum(f.count for f in made)
             unsafe += result.unsafe_fixable
             remaining = () if fixes_only else result.remaining
             left += len(remaining)
             if result.error is not None:
-                unwritten += len(result.fixes)
+                unwritten += sum(f.count for f in result.fixes)
                 unwritten_files += 1
                 errors.append(
                     f"{result.path}: cannot fix: {result.error}"
-                    f" ({_plural(len(result.fixes), 'problem')} not fixed)"
+                    f" ({_plural(sum(f.count for f in result.fixes), 'problem')} not fixed)"
                 )
                 out.echo(f"arxiv-digest: error: {errors[-1]}", err=True)
             if not text:
                 document["fixes"] += [
-                    {"path": result.path, "line": f.line, "code": f.code, "message": f.message}
+                    {
+                        "path": result.path,
+                        "line": f.line,
+                        "code": f.code,
+                        "message": f.message,
+                        "count": f.count,
+                    }
                     for f in made
                 ]
                 document["remaining"] += [_finding_dict(f) for f in remaining]

@@ -93,6 +93,7 @@ class Fix:
     line: int
     code: str
     message: str
+    count: int = 1  # the findings it removes (one fix line for a paper repeated many times)
 
     def text(self, path: str) -> str:
         """``path:line: CODE fixed: message``, as ``fix`` prints it.
@@ -114,8 +115,9 @@ class _Plan:
     """What the paper fixes do to a digest's blocks, fed one block at a time.
 
     Kept per block: its first line, its offset in the source and its ``published`` time as
-    microseconds (arrays of integers); per distinct block, the hash of its bytes (a repeat is
-    confirmed by reading the first copy back with ``fetch``); per paper, its newest version.
+    microseconds (arrays of integers: 25 bytes a block). Per distinct block, the hash of its
+    bytes (a repeat is confirmed by reading the first copy back with ``fetch``) and how many
+    repeats of it were dropped; per paper, its newest version. Never the papers.
     """
 
     def __init__(
@@ -129,10 +131,11 @@ class _Plan:
         self.end_line = self.end_offset = 0
         self.dropped = bytearray()  # per block: 0 kept, 1 a repeat, 2 an older version
         self.first_of: dict[int, int] = {}  # hash of a block's bytes (probed on) -> block
-        self.repeat_of: dict[int, int] = {}  # dropped repeat -> the block it repeats
+        self.repeats: dict[int, tuple[str, int]] = {}  # block -> (arxiv id, repeats dropped)
         self.newest: dict[str, tuple[int, int]] = {}  # arxiv id -> (version, block)
         self.older: dict[int, tuple[str, int]] = {}  # block -> (arxiv id, version)
-        self.ids: dict[int, str] = {}  # repeated block -> its arxiv id, for the message
+        self.new = array("q")
+        self.new_end = 1
 
     def block(self, index: int) -> bytes:
         """The bytes of block ``index`` in the source."""
@@ -153,8 +156,8 @@ class _Plan:
             while (first := self.first_of.get(key)) is not None:
                 if self.block(first) == raw:
                     self.dropped[index] = 1
-                    self.repeat_of[index] = first
-                    self.ids.setdefault(first, paper.arxiv_id)
+                    count = self.repeats.get(first, ("", 0))[1]
+                    self.repeats[first] = (paper.arxiv_id, count + 1)
                     return
                 key += 1  # another block with the same hash: the next free key is this one's
             self.first_of[key] = index
@@ -168,7 +171,7 @@ class _Plan:
         elif version < best[0]:
             self.older[index] = (ident, version)
 
-    def finish(self) -> tuple[list[int], list[Fix], int]:
+    def finish(self) -> tuple[Sequence[int], list[Fix], int]:
         """The blocks to write in order, the fixes, and the older versions left.
 
         The fixes are at their lines in the new file; the older versions left are those
@@ -177,39 +180,32 @@ class _Plan:
         if self.drop_versions:
             for index in self.older:
                 self.dropped[index] = 2
-        kept = [i for i, dropped in enumerate(self.dropped) if not dropped]
+        kept = array("q", (i for i, dropped in enumerate(self.dropped) if not dropped))
         keys = self.keys
-        order = kept
+        order: Sequence[int] = kept
         if self.sort and any(keys[a] > keys[b] for a, b in zip(kept, kept[1:])):
-            order = sorted(kept, key=keys.__getitem__)  # stable: ties keep their order
-        new = self.new_lines(order)
-        fixes = [
-            Fix(
-                new[self.home(first)],
-                "AD103",
-                f"dropped a repeat of {self.ids[first]}, which stays at this line",
-            )
-            for first in self.repeat_of.values()
-        ]
+            order = array("q", sorted(kept, key=keys.__getitem__))  # stable: ties keep order
+        new = self.new = self.new_lines(order)
+        fixes = []
+        for first, (ident, count) in self.repeats.items():
+            what = "a repeat" if count == 1 else f"{count} repeats"
+            message = f"dropped {what} of {ident}, which stays at this line"
+            fixes.append(Fix(new[self.home(first)], "AD103", message, count))
         if self.drop_versions:
             for ident, version in self.older.values():
                 newest, index = self.newest[ident]
-                fixes.append(
-                    Fix(
-                        new[index],
-                        "AD103",
-                        f"dropped {ident}v{version}: v{newest} stays at this line",
-                    )
-                )
-        moved = [b for a, b in zip(kept, order) if a != b]
+                message = f"dropped {ident}v{version}: v{newest} stays at this line"
+                fixes.append(Fix(new[index], "AD103", message))
+        moved = sum(a != b for a, b in zip(kept, order))
         if moved:
-            papers = "paper" if len(moved) == 1 else "papers"
-            message = f"sorted by published time: {len(moved)} {papers} moved"
-            fixes.append(Fix(new[moved[0]], "AD104", message))
+            first_moved = next(b for a, b in zip(kept, order) if a != b)
+            papers = "paper" if moved == 1 else "papers"
+            message = f"sorted by published time: {moved} {papers} moved"
+            fixes.append(Fix(new[first_moved], "AD104", message))
         fixes.sort(key=lambda fix: fix.line)
         return order, fixes, 0 if self.drop_versions else len(self.older)
 
-    def new_lines(self, order: list[int]) -> array[int]:
+    def new_lines(self, order: Sequence[int]) -> array[int]:
         """The first line of each block written, in the new file (0 for a dropped one)."""
         new = array("q", bytes(8 * len(self.keys)))
         line = self.lines[0] if self.lines else 1
@@ -217,24 +213,24 @@ class _Plan:
             new[index] = line
             end = self.lines[index + 1] if index + 1 < len(self.lines) else self.end_line
             line += end - self.lines[index]
-        self.new = new
+        self.new_end = line
         return new
 
     def home(self, index: int) -> int:
-        """The block that holds block ``index``'s paper in the new file."""
-        while self.dropped[index] == 1:
-            index = self.repeat_of[index]
+        """The block that holds the paper of a kept block, or of an older version dropped."""
         if self.dropped[index] == 2:
-            index = self.newest[self.older[index][0]][1]
+            return self.newest[self.older[index][0]][1]
         return index
 
     def line_of(self, line: int) -> int:
-        """Where a line of the source is in the new file (a dropped block's: its paper's)."""
+        """Where a line of the source is in the new file (a dropped block's: where it was)."""
         index = bisect_right(self.lines, line) - 1
         if index < 0:
             return line  # the header
-        home = self.home(index)
-        return self.new[home] + (line - self.lines[index] if home == index else 0)
+        if not self.dropped[index]:
+            return self.new[index] + line - self.lines[index]
+        kept_after = next((i for i in range(index, len(self.new)) if not self.dropped[i]), None)
+        return self.new_end if kept_after is None else self.new[kept_after]
 
 
 def _plan_papers(
@@ -323,7 +319,7 @@ def _ending_fix(line: int, ending: bytes, changed: int, kept: int) -> Fix:
     verb = "ends" if changed == 1 else "end"
     message = f"{changed} {lines_word} ending with {old} now {verb} with {new}, as the other"
     message += f" {kept} do" if kept > 1 else " one does"
-    return Fix(line, "AD206", message)
+    return Fix(line, "AD206", message, changed)
 
 
 def fix_line_endings(text: str) -> tuple[str, list[Fix]]:
@@ -334,7 +330,7 @@ def fix_line_endings(text: str) -> tuple[str, list[Fix]]:
     ``"\\n"`` is left alone. One fix is reported, at the first line changed.
 
     >>> fix_line_endings("a\\r\\nb\\nc\\r\\n")
-    ('a\\r\\nb\\r\\nc\\r\\n', [Fix(line=2, code='AD206', message='1 line ending with LF now ends with CRLF, as the other 2 do')])
+    ('a\\r\\nb\\r\\nc\\r\\n', [Fix(line=2, code='AD206', message='1 line ending with LF now ends with CRLF, as the other 2 do', count=1)])
     """  # noqa: E501
     source = io.BytesIO(text.encode("utf-8", "surrogatepass"))
     _, ending, changed, kept = _endings(source)

@@ -269,7 +269,7 @@ def test_flat_and_array_shapes(tmp_path: Path) -> None:
     for row in rows:
         validator.validate(row)
     assert (rows[0]["path"], rows[0]["category"], rows[0]["digest_date"]) == (
-        "20230311.md",
+        "cs.CV/2023/03/20230311.md",
         "cs.CV",
         "2023-03-11",
     )
@@ -313,8 +313,8 @@ def test_progress_bar_when_asked(tmp_path: Path) -> None:
 def test_from_json_refuses_to_overwrite_a_different_file(tmp_path: Path) -> None:
     out = tmp_path / "one.jsonl"
     assert run("to-json", str(REAL), "-o", str(out))[0] == 0
-    target = tmp_path / "rebuilt" / "20230311.md"
-    target.parent.mkdir()
+    target = tmp_path / "rebuilt" / "cs.CV/2023/03/20230311.md"
+    target.parent.mkdir(parents=True)
     target.write_text("mine\n")
     code, _, err = run("from-json", str(out), "-o", str(tmp_path / "rebuilt"))
     assert code == 1
@@ -361,7 +361,7 @@ def test_from_json_reads_stdin(tmp_path: Path) -> None:
     _, out, _ = run("to-json", str(REAL))
     code, _, _ = run("from-json", "-", "-o", str(tmp_path), input=out.encode())
     assert code == 0
-    assert (tmp_path / "20230311.md").read_bytes() == REAL.read_bytes()
+    assert (tmp_path / "cs.CV/2023/03/20230311.md").read_bytes() == REAL.read_bytes()
 
 
 # ------------------------------------------------------------------ pre-commit
@@ -505,3 +505,38 @@ def test_to_json_as_its_own_process_ends_with_its_output_in_place(
         text=True,
     )
     assert (piped.returncode, piped.stdout, piped.stderr) == (0, out, "")
+
+
+def test_to_json_paths_keep_the_category_folder(tmp_path: Path) -> None:
+    # Issue 20: to-json of a category folder kept no category, so from-json rebuilt
+    # rebuilt/2023/...; two archives' cs.CV gave the same paths without a word.
+    for given in (CORPUS / "cs.CV", CORPUS, CORPUS / "cs.CV/2023", REAL):
+        code, out, _ = run("to-json", str(given))
+        assert code == 0
+        paths = [json.loads(line)["path"] for line in out.splitlines()]
+        assert all(path.startswith("cs.CV/") for path in paths), given
+        assert "cs.CV/2023/03/20230311.md" in paths
+    _, out, _ = run("to-json", str(CORPUS / "cs.CV"))
+    assert run("from-json", "-", "-o", str(tmp_path / "rebuilt"), input=out.encode())[0] == 0
+    assert (tmp_path / "rebuilt/cs.CV/2023/03/20230311.md").read_bytes() == REAL.read_bytes()
+    # The flat shape's path and Parquet's path column are the same paths.
+    _, flat, _ = run("to-json", "--flat", str(REAL))
+    assert json.loads(flat.splitlines()[0])["path"] == "cs.CV/2023/03/20230311.md"
+    other = tmp_path / "other/cs.CV/2023/03"
+    other.mkdir(parents=True)
+    shutil.copy(REAL, other)
+    output = tmp_path / "both.jsonl"
+    code, _, err = run(
+        "to-json", str(CORPUS / "cs.CV"), str(tmp_path / "other/cs.CV"), "-o", str(output)
+    )
+    assert code == 2
+    assert err == (
+        f"arxiv-digest: error: {other / '20230311.md'} and"
+        f" {CORPUS / 'cs.CV/2023/03/20230311.md'} would both be 'cs.CV/2023/03/20230311.md' in"
+        " the output: convert them separately, or from a folder above both\n"
+        f"Nothing converted ({output} not written).\n"
+    )
+    assert not output.exists()
+    # The same folder twice is the same files: taken once.
+    code, out, _ = run("to-json", str(CORPUS / "cs.CV"), str(CORPUS / "cs.CV/2023"))
+    assert (code, len(out.splitlines())) == (0, len(CORPUS_FILES))

@@ -128,10 +128,10 @@ def _malformed_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int
     lines = [
         "{not json",
         good.replace('"Wesley Chen"', '"Wesley\\nChen"'),
-        good.replace('"path":"20230311.md"', '"path":"link/20230311.md"'),
-        good.replace('"path":"20230311.md"', '"path":"a\\u0000.md"'),
-        good.replace('"path":"20230311.md"', '"path":"dir.md"'),
-        good.replace('"path":"20230311.md"', '"path":"fifo.md"'),
+        good.replace('"path":"cs.CV/2023/03/20230311.md"', '"path":"link/20230311.md"'),
+        good.replace('"path":"cs.CV/2023/03/20230311.md"', '"path":"a\\u0000.md"'),
+        good.replace('"path":"cs.CV/2023/03/20230311.md"', '"path":"dir.md"'),
+        good.replace('"path":"cs.CV/2023/03/20230311.md"', '"path":"fifo.md"'),
         good,
     ]
     source = tmp_path / "in.jsonl"
@@ -139,7 +139,7 @@ def _malformed_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int
     code, _, err = run("from-json", str(source), "-o", str(out))
     problems = err.splitlines()[:-1]
     assert [p.split(": ")[2] for p in problems] == [f"{source}:{n}" for n in range(1, 7)]
-    assert (out / "20230311.md").read_text() == TEXT  # the last line is still written
+    assert (out / "cs.CV/2023/03/20230311.md").read_text() == TEXT  # the last line is written
     return [code]
 
 
@@ -165,7 +165,7 @@ def _wrong_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def _different_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     source = tmp_path / "in.jsonl"
     assert run("to-json", str(REAL), "-q", "-o", str(source))[0] == 0
-    digest_file(tmp_path / "out", b"mine\n")
+    digest_file(tmp_path / "out/cs.CV/2023/03", b"mine\n")
     code, _, err = run("from-json", str(source), "-o", str(tmp_path / "out"))
     assert "exists and differs; not overwritten (use --force)" in err
     return [code]

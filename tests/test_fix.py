@@ -396,6 +396,7 @@ def test_json_and_github_formats(tmp_path: Path) -> None:
         "line": 394,
         "code": "AD103",
         "message": "dropped a repeat of 2602.01639, which stays at this line",
+        "count": 1,
     }
     assert [f["code"] for f in document["remaining"]] == ["AD103"]
     assert document["diff"].count("\n-### ") == 40
@@ -670,3 +671,15 @@ def test_a_summary_under_pre_commit_says_it_is_one_batch(
     batch = " in this batch (pre-commit may pass the files in several)"
     assert run("fix", str(REAL))[1] == f"Checked 1 file{batch}: nothing to fix.\n"
     assert run("check", str(REAL))[1] == f"Checked 1 file{batch}: no problems found.\n"
+
+
+def test_a_paper_repeated_many_times_is_one_fix_line(tmp_path: Path) -> None:
+    old = blocks(TEXT)
+    path = write(tmp_path, header(TEXT) + old[0] * 5 + "".join(old[1:]))
+    code, out, _ = run("fix", str(path))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{path}:2: AD103 fixed: dropped 4 repeats of 2303.06250, which stays at this line",
+        "Fixed 4 problems in 1 of 1 file (line numbers: the file as fixed).",
+    ]
+    assert path.read_text(encoding="utf-8") == TEXT

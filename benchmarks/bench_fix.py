@@ -1,0 +1,181 @@
+"""``fix`` against ``check`` on the same archive, and ``fix``'s peak memory on one huge digest.
+
+Run: ``python benchmarks/bench_fix.py [--megabytes 40] [--repeat 3] [--huge-mb 1000] [CORPUS]``.
+
+The archive is copies of the real digests in CORPUS (default: ``/work/shared/corpus`` when it
+exists, else ``tests/corpus`` and ``tests/corpus_fixable``) up to ``--megabytes`` (issue 20:
+about 40 MB). Its few files with something to fix (repeats) are fixed by every ``fix`` round,
+each on a fresh copy; the copying is not timed. Printed, best of ``--repeat`` end-to-end runs of
+the commands as installed (start-up included):
+
+* ``check --jobs 1`` and ``fix --jobs 1``, and the same with ``--jobs 2``: seconds, MB/s, and
+  fix / check (target: fix <= 1.3x check);
+
+With ``--huge-mb N`` (0 to skip), one valid digest of about N MB (the corpus's blocks repeated,
+so nearly every block is an exact repeat to drop) is fixed in place: peak RSS of ``fix``
+(target: under 200 MB for 1,000 MB), measured from a small helper process as
+``bench_speed.py`` does, and of ``check`` on it for comparison.
+
+``PYTHONPATH=/path/to/another/checkout python benchmarks/bench_fix.py`` measures another
+version of the package with the same script (the "before" figures of a change).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SHARED = Path("/work/shared/corpus")
+TESTS = HERE.parent / "tests"
+# As a command, so that PYTHONPATH chooses the package measured.
+COMMAND = [sys.executable, "-m", "arxiv_digest"]
+
+# A command's peak RSS, from a small process: a child's peak RSS counts the memory of the
+# process that forked it (until exec), so this benchmark's own could not be told apart.
+_RSS_HELPER = """
+import os, subprocess, sys
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(process.pid, 0)
+print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def peak_rss(command: list[str]) -> tuple[float, float, int]:
+    """Run ``command``; its wall time (s), peak RSS (MB) and exit status."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _RSS_HELPER, *command], capture_output=True, text=True, check=True
+    )
+    kilobytes, status = map(int, done.stdout.split())
+    return time.perf_counter() - start, kilobytes / 1024, status
+
+
+def run(command: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, check=False)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command[:5])} ...: exit {done.returncode}\n{done.stderr!r}")
+    return seconds
+
+
+def sources(corpus: Path | None) -> list[Path]:
+    """The category folders whose digests are copied."""
+    if corpus is not None:
+        return [corpus / "cs.CV"]
+    if SHARED.is_dir():
+        return [SHARED / "cs.CV"]
+    return [TESTS / "corpus" / "cs.CV", TESTS / "corpus_fixable" / "cs.CV"]
+
+
+def make_archive(folders: list[Path], target: Path, megabytes: float) -> tuple[int, float]:
+    """Copies of ``folders`` in ``target`` up to ``megabytes``: (files, MB)."""
+    size = 0
+    copy = 0
+    while size < megabytes * 1e6:
+        for folder in folders:
+            destination = target / f"copy{copy}" / folder.parent.name / "cs.CV"
+            shutil.copytree(folder, destination)
+            size += sum(p.stat().st_size for p in destination.rglob("[0-9]*.md"))
+        copy += 1
+    files = list(target.rglob("[0-9]*.md"))
+    return len(files), sum(p.stat().st_size for p in files) / 1e6
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__)
+    options.add_argument("corpus", nargs="?", type=Path, default=None)
+    options.add_argument("--megabytes", type=float, default=40)
+    options.add_argument("--repeat", type=int, default=3)
+    options.add_argument("--huge-mb", type=float, default=1000)
+    args = options.parse_args()
+    print(f"start: {load()}")
+    import arxiv_digest
+
+    print(f"package: {Path(arxiv_digest.__file__).parent}")
+    folders = sources(args.corpus)
+    with tempfile.TemporaryDirectory(prefix="bench-fix-") as scratch_name:
+        scratch = Path(scratch_name)
+        if args.megabytes:
+            archive(scratch, folders, args.megabytes, args.repeat)
+        if args.huge_mb:
+            huge(scratch, folders, args.huge_mb)
+    print(f"end: {load()}")
+
+
+def archive(scratch: Path, folders: list[Path], size_mb: float, repeat: int) -> None:
+    """``fix`` against ``check`` on an archive of about ``size_mb`` MB."""
+    pristine = scratch / "pristine"
+    files, megabytes = make_archive(folders, pristine, size_mb)
+    print(f"archive: {files} files, {megabytes:.1f} MB (copies of {', '.join(map(str, folders))})")
+    work = scratch / "work"
+    shutil.copytree(pristine, work)
+    done = subprocess.run([*COMMAND, "fix", "--diff", str(work)], capture_output=True, text=True)
+    print(f"fix --diff: {done.stderr.strip().splitlines()[-1]}")
+    help_text = subprocess.run([*COMMAND, "fix", "--help"], capture_output=True, text=True)
+    has_jobs = "--jobs" in help_text.stdout  # before issue 20, fix had no --jobs
+    for jobs in ("1", "2"):
+        jobs_option = ["--jobs", jobs] if has_jobs else []
+        check_s = min(
+            run([*COMMAND, "check", "--jobs", jobs, str(pristine)]) for _ in range(repeat)
+        )
+        fix_times = []
+        for _ in range(repeat):
+            shutil.rmtree(work)
+            shutil.copytree(pristine, work)
+            fix_times.append(run([*COMMAND, "fix", *jobs_option, str(work)]))
+        fix_s = min(fix_times)
+        ratio = fix_s / check_s
+        verdict = "ok" if ratio <= 1.3 else "ABOVE"
+        label = f"--jobs {jobs}" if has_jobs else f"--jobs {jobs} (fix: one process)"
+        print(
+            f"{label}: check {check_s:6.2f} s ({megabytes / check_s:5.1f} MB/s), fix"
+            f" {fix_s:6.2f} s ({megabytes / fix_s:5.1f} MB/s): fix/check {ratio:.2f}x"
+            f" (target <= 1.30x: {verdict})"
+        )
+
+
+def huge(scratch: Path, folders: list[Path], size_mb: float) -> None:
+    """Peak RSS of ``check`` and ``fix`` on one digest of about ``size_mb`` MB."""
+    from arxiv_digest import parse_digest, serialize_paper
+
+    blocks: list[bytes] = []
+    for folder in folders:
+        for file in sorted(folder.rglob("[0-9]*.md")):
+            blocks += [serialize_paper(p).encode("utf-8") for p in parse_digest(file).papers]
+    big = scratch / "huge" / "cs.CV" / "2023" / "03" / "20230311.md"
+    big.parent.mkdir(parents=True)
+    size = 0
+    with open(big, "wb") as out:
+        out.write(b"# Arxiv Papers in cs.CV on 2023-03-11\n")
+        while size < size_mb * 1e6:
+            for block in blocks:
+                out.write(block)
+                size += len(block)
+    megabytes = big.stat().st_size / 1e6
+    print(f"huge digest: {megabytes:.0f} MB, {len(blocks)} distinct blocks repeated")
+    for name in ("check", "fix"):
+        seconds, rss, status = peak_rss([*COMMAND, name, str(big)])
+        verdict = "ok" if rss < 200 else "ABOVE"
+        print(
+            f"{name:<5} of {megabytes:.0f} MB: peak RSS {rss:6.0f} MB (target < 200 MB:"
+            f" {verdict}), {seconds:.1f} s, exit {status}"
+        )
+    print(f"after fix: {big.stat().st_size / 1e6:.1f} MB")
+    big.unlink()
+
+
+if __name__ == "__main__":
+    main()
