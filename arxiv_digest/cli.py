@@ -841,16 +841,33 @@ def fix(
 # --------------------------------------------------------------------------- collect
 
 
+#: collect's bar: what it has done first, then the time; no rate (the API sets it). Short
+#: enough that an 80-column terminal shows it whole.
+COLLECT_BAR = "{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} days{postfix} [{elapsed}<{remaining}]"
+
+
 def _date(value: str, option: str) -> dt.date:
+    """A day written YYYY-MM-DD, the one form taken (20230311 and 2023-3-11 are not)."""
+    digits = value.replace("-", "")
+    if not (
+        len(value) == 10 and value[4] == value[7] == "-" and digits.isascii() and digits.isdigit()
+    ):
+        raise click.BadParameter(
+            f"{value!r} is not a date written YYYY-MM-DD (like 2023-03-11)", param_hint=option
+        )
     try:
         return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
+    except ValueError as error:
+        raise click.BadParameter(
+            f"{value!r} is not a day of the calendar: {error}", param_hint=option
+        ) from None
 
 
 @main.command()
 @click.argument("category")
-@click.option("--from", "start", required=True, metavar="YYYY-MM-DD", help="First UTC day.")
+@click.option(
+    "--from", "start", required=True, metavar="YYYY-MM-DD", help="First UTC day (2023-03-11)."
+)
 @click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="Last UTC day (included).")
 @click.option(
     "-o",
@@ -921,14 +938,19 @@ def collect(
     if sys.stderr.isatty() if progress is None else progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=(last - first).days + 1, unit="day", file=sys.stderr, dynamic_ncols=True)
+        bar = tqdm(
+            total=(last - first).days + 1,
+            file=sys.stderr,
+            dynamic_ncols=True,
+            bar_format=COLLECT_BAR,
+        )
     papers = 0
 
     def advance(date: dt.date, outcome: str, count: int) -> None:
         nonlocal papers
         papers += count
         if bar is not None:
-            bar.set_postfix_str(f"{date} {outcome}, {papers} papers", refresh=False)
+            bar.set_postfix_str(f"{papers} papers, {date} {outcome}", refresh=False)
             bar.update(1)
 
     try:

@@ -540,3 +540,48 @@ def test_to_json_paths_keep_the_category_folder(tmp_path: Path) -> None:
     # The same folder twice is the same files: taken once.
     code, out, _ = run("to-json", str(CORPUS / "cs.CV"), str(CORPUS / "cs.CV/2023"))
     assert (code, len(out.splitlines())) == (0, len(CORPUS_FILES))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-02-30", "'2026-02-30' is not a day of the calendar: day is out of range for month"),
+        ("20260801", "'20260801' is not a date written YYYY-MM-DD (like 2023-03-11)"),
+        ("2026-8-1", "'2026-8-1' is not a date written YYYY-MM-DD (like 2023-03-11)"),
+    ],
+)
+def test_dates_have_one_form_and_say_what_is_wrong(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    # Issue 20: 2026-02-30 was "not a date YYYY-MM-DD", 20260801 was taken, 2026-8-1 was not.
+    code, _, err = run(
+        "collect", "cs.CV", "--from", value, "--to", "2026-12-31", "-o", str(tmp_path)
+    )
+    assert code == 2
+    assert message in " ".join(err.split())
+
+
+def test_the_collect_bar_fits_an_80_column_terminal() -> None:
+    from tqdm import tqdm
+
+    from arxiv_digest.cli import COLLECT_BAR
+
+    text = tqdm.format_meter(
+        1094,
+        3650,
+        3283.0,
+        ncols=80,
+        bar_format=COLLECT_BAR,
+        postfix="123456 papers, 2026-08-01 unchanged",
+    )
+    assert len(text) <= 80
+    assert "1094/3650 days, 123456 papers, 2026-08-01 unchanged [54:43<" in text
+
+
+def test_a_file_named_with_a_trailing_slash_is_not_a_directory() -> None:
+    code, _, err = run("check", f"{REAL}/")
+    assert code == 2
+    assert err == (
+        f"arxiv-digest: error: {REAL}/: not a directory: {REAL} is a file (name it without the"
+        " trailing /)\n"
+    )
