@@ -111,25 +111,28 @@ _PROGRESS = click.option(
 PROGRESS_FILES = 100
 
 
-def _show_progress(progress: bool | None, files: int) -> bool:
-    """--progress/--no-progress, or by default: on a terminal, for many files."""
-    if progress is not None:
-        return progress
-    return files >= PROGRESS_FILES and sys.stderr.isatty()
-
-
 class _Output:
     """Lines for stdout and stderr, and a progress bar on stderr that they do not garble.
 
-    The bar shows only once the work has taken half a second.
+    ``progress`` is --progress/--no-progress; by default (None) the bar is shown when
+    ``auto`` says so and stderr is a terminal, once the work has taken half a second.
     """
 
-    def __init__(self, total: int | None, show: bool, unit: str = "file") -> None:
+    def __init__(
+        self, total: int | None, progress: bool | None, *, auto: bool = True, unit: str = "file"
+    ) -> None:
         self.bar: Any = None
-        if show:
+        if progress or (progress is None and auto and sys.stderr.isatty()):
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit=unit, file=sys.stderr, dynamic_ncols=True, delay=0.5)
+            self.bar = tqdm(
+                total=total,
+                unit=unit,
+                unit_scale=unit == "B",
+                file=sys.stderr,
+                dynamic_ncols=True,
+                delay=0.5 if progress is None else 0,
+            )
 
     def echo(self, text: str, *, err: bool = False, nl: bool = True) -> None:
         """Print a line (``nl=False``: a text that ends its own lines)."""
@@ -267,7 +270,7 @@ def check(
     errors = list(found.errors)
     findings: list[Finding] = []  # kept for --format json; the others print as they come
     failing_files = checked = found_count = ignored_count = 0
-    out = _Output(len(found.files), _show_progress(progress, len(found.files)))
+    out = _Output(len(found.files), progress, auto=len(found.files) >= PROGRESS_FILES)
     try:
         for result in check_files([path for path, _root in found.files], jobs or _cores()):
             out.advance()
@@ -289,6 +292,14 @@ def check(
                 else:
                     ignored_count += 1
             failing_files += found_count > file_found
+    except KeyboardInterrupt:
+        out.close()
+        click.echo(
+            f"arxiv-digest: interrupted after checking {checked} of {len(found.files)} files"
+            " (the findings so far are above)",
+            err=True,
+        )
+        sys.exit(130)
     finally:
         out.close()
     if output_format == "json":
@@ -606,9 +617,12 @@ def _cores() -> int:
     help="Directory to rebuild the files in.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
+@_PROGRESS
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
 @_bug_guard
-def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> None:
+def from_json(
+    source: IO[bytes], directory: str, force: bool, progress: bool | None, quiet: bool
+) -> None:
     """Rebuild digest Markdown files from to-json's default JSON Lines (SOURCE; - is stdin).
 
     Each file is written atomically. An existing file with the same content is left alone; a
@@ -622,23 +636,43 @@ def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> No
       arxiv-digest from-json cs.CV.jsonl -o rebuilt/
       arxiv-digest to-json cs.CV | arxiv-digest from-json - -o copy/
     """
+    import io
     import time
 
-    from .fromjson import REFUSED, Report, WrongShape, rebuild_lines
+    from .fromjson import REFUSED, UNCHANGED, WRITTEN, Report, WrongShape, rebuild_lines
 
     name = getattr(source, "name", "<stdin>")
     started = time.perf_counter()
     results = []
     try:
+        size: int | None = os.fstat(source.fileno()).st_size
+    except (OSError, ValueError, io.UnsupportedOperation):
+        size = None  # not a file: a counter of bytes, without an end
+    out = _Output(size or None, progress, auto=not quiet, unit="B")
+    try:
         for result in rebuild_lines(source, directory, force=force):
             results.append(result)
+            out.advance(result.size)
             if result.status == REFUSED:
-                click.echo(
-                    f"arxiv-digest: error: {name}:{result.number}: {result.message}", err=True
-                )
+                out.echo(f"arxiv-digest: error: {name}:{result.number}: {result.message}", err=True)
     except WrongShape as error:
+        out.close()
         click.echo(f"arxiv-digest: error: {name}: {error}", err=True)
         sys.exit(EXIT_FINDINGS)
+    except KeyboardInterrupt:
+        out.close()
+        written = sum(r.status == WRITTEN for r in results)
+        unchanged = sum(r.status == UNCHANGED for r in results)
+        click.echo(
+            f"arxiv-digest: interrupted after {_plural(len(results), 'line')}:"
+            f" {_plural(written, 'file')} written, {unchanged} unchanged,"
+            f" {len(results) - written - unchanged} refused; the file being written then was"
+            " not (its old version, if any, is kept)",
+            err=True,
+        )
+        sys.exit(130)
+    finally:
+        out.close()
     report = Report(
         len(results), sum(r.size for r in results), tuple(results), time.perf_counter() - started
     )
@@ -716,7 +750,7 @@ def fix(
     found = find_digests(paths)
     errors = list(found.errors)  # missing paths, directories with no digest
     text = output_format != "json"
-    out = _Output(len(found.files), _show_progress(progress, len(found.files)))
+    out = _Output(len(found.files), progress, auto=len(found.files) >= PROGRESS_FILES)
     for problem in errors:
         out.echo(f"arxiv-digest: error: {problem}", err=True)
     checked = changed = written = fixes = unwritten = unwritten_files = unsafe = left = 0

@@ -585,3 +585,67 @@ def test_a_file_named_with_a_trailing_slash_is_not_a_directory() -> None:
         f"arxiv-digest: error: {REAL}/: not a directory: {REAL} is a file (name it without the"
         " trailing /)\n"
     )
+
+
+def test_long_commands_show_a_progress_bar_on_request(tmp_path: Path) -> None:
+    # Issue 20: fix, from-json and check showed none (on a terminal they now do by default;
+    # --progress asks for one anywhere, --no-progress for none).
+    code, out, err = run("check", "--progress", str(CORPUS))
+    assert code == 0 and out.endswith("no problems found.\n")
+    assert f"{len(CORPUS_FILES)}/{len(CORPUS_FILES)}" in err
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    code, _, err = run("fix", "--progress", str(tmp_path / "corpus"))
+    assert code == 0 and f"{len(CORPUS_FILES)}/{len(CORPUS_FILES)}" in err
+    _, lines, _ = run("to-json", str(CORPUS))
+    source = tmp_path / "corpus.jsonl"
+    source.write_text(lines, encoding="utf-8")
+    code, _, err = run("from-json", "--progress", str(source), "-o", str(tmp_path / "rebuilt"))
+    assert code == 0 and "100%" in err
+    for command in (["check"], ["fix"]):
+        assert "100%" not in run(*command, "--no-progress", str(CORPUS))[2]
+
+
+def test_from_json_interrupted_says_what_it_wrote(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _, lines, _ = run("to-json", str(CORPUS / "cs.CV/2023"))
+    source = tmp_path / "in.jsonl"
+    source.write_text(lines, encoding="utf-8")
+    replace = os.replace
+    calls = []
+
+    def interrupted(old: str, new: str) -> None:
+        calls.append(new)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        replace(old, new)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    code, _, err = run("from-json", str(source), "-o", str(tmp_path / "rebuilt"))
+    assert (code, err) == (
+        130,
+        "arxiv-digest: interrupted after 2 lines: 2 files written, 0 unchanged, 0 refused; the"
+        " file being written then was not (its old version, if any, is kept)\n",
+    )
+    assert len(list((tmp_path / "rebuilt").rglob("*.md"))) == 2
+
+
+def test_check_interrupted_says_how_far_it_got(monkeypatch: pytest.MonkeyPatch) -> None:
+    import arxiv_digest.checks
+
+    check_path = arxiv_digest.checks.check_path
+    calls = []
+
+    def interrupted(path: str, **options: object) -> object:
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return check_path(path)
+
+    monkeypatch.setattr(arxiv_digest.checks, "check_path", interrupted)
+    code, _, err = run("check", "--jobs", "1", str(CORPUS))
+    assert (code, err) == (
+        130,
+        f"arxiv-digest: interrupted after checking 2 of {len(CORPUS_FILES)} files (the findings"
+        " so far are above)\n",
+    )
