@@ -295,7 +295,8 @@ def check(
     except KeyboardInterrupt:
         out.close()
         click.echo(
-            f"arxiv-digest: interrupted after checking {checked} of {len(found.files)} files"
+            f"arxiv-digest: interrupted after checking {checked} of"
+            f" {_plural(len(found.files), 'file')}"
             " (the findings so far are above)",
             err=True,
         )

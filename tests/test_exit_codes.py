@@ -211,6 +211,22 @@ def _missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return codes
 
 
+@case("two files that would have the same `path` in the output (`to-json`, `to-parquet`)")
+def _same_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    codes = []
+    for name in ("a", "b"):
+        digest_file(tmp_path / name / "cs.CV/2023/03", TEXT.encode())
+    for command, output in (("to-json", "o.jsonl"), ("to-parquet", "o.parquet")):
+        target = tmp_path / output
+        code, _, err = run(
+            command, str(tmp_path / "a/cs.CV"), str(tmp_path / "b/cs.CV"), "-o", str(target)
+        )
+        assert "would both be 'cs.CV/2023/03/20230311.md' in the output" in err
+        assert not target.exists()
+        codes.append(code)
+    return codes
+
+
 @case("a directory with no digest in it")
 def _nothing_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     digest_file(tmp_path / "archive", b"# An archive\n", "README.md")
@@ -317,7 +333,11 @@ def _interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
         process.send_signal(signum)
         _, err = process.communicate(timeout=60)
         os.close(writer)
-        assert err == (b"arxiv-digest: interrupted\n" if signum == signal.SIGINT else b"")
+        interrupted = (
+            b"arxiv-digest: interrupted after checking 0 of 1 file (the findings so far are"
+            b" above)\n"
+        )
+        assert err == (interrupted if signum == signal.SIGINT else b"")
         codes.append(process.returncode)
     return codes
 
