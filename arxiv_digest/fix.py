@@ -55,7 +55,6 @@ __all__ = [
     "FixedText",
     "drop_old_versions",
     "drop_repeats",
-    "fix_batch",
     "fix_digest",
     "fix_file",
     "fix_files",
@@ -624,40 +623,28 @@ def _text(file: IO[bytes]) -> str:
     return file.read().decode("utf-8", "replace")
 
 
-def _fix_one(
-    path: str,
-    *,
-    unsafe: bool = False,
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-    write: bool = True,
-    diff: bool = False,
-) -> FixedFile:
+@attrs.frozen
+class _Options:
+    """:func:`fix_file`'s options, as :func:`fix_files` hands them to its workers."""
+
+    unsafe: bool
+    select: Sequence[str]
+    ignore: Sequence[str]
+    write: bool
+    diff: bool
+
+
+def _fix_one(path: str, options: _Options) -> FixedFile:
     """:func:`fix_file`, with an error to read or write the file as the result's ``error``."""
     try:
-        return fix_file(path, unsafe=unsafe, select=select, ignore=ignore, write=write, diff=diff)
+        return fix_file(path, **attrs.asdict(options))
     except OSError as error:
         return FixedFile(path, error=error.strerror or str(error))
 
 
-def fix_batch(
-    paths: list[str],
-    *,
-    unsafe: bool = False,
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-    write: bool = True,
-    diff: bool = False,
-) -> list[FixedFile]:
-    """Fix ``paths`` in order (what a worker process of :func:`fix_files` does).
-
-    >>> [r.changed for r in fix_batch(["tests/corpus/cs.CV/2023/03/20230311.md"], write=False)]
-    [False]
-    """
-    return [
-        _fix_one(path, unsafe=unsafe, select=select, ignore=ignore, write=write, diff=diff)
-        for path in paths
-    ]
+def _fix_batch(paths: list[str], options: _Options) -> list[FixedFile]:
+    """Fix ``paths`` in order: what a worker process of :func:`fix_files` does."""
+    return [_fix_one(path, options) for path in paths]
 
 
 def fix_files(
@@ -685,12 +672,9 @@ def fix_files(
     from .pool import in_order
 
     names = [os.fspath(path) for path in paths]
-    one = functools.partial(
-        _fix_one, unsafe=unsafe, select=select, ignore=ignore, write=write, diff=diff
-    )
-    batch = functools.partial(
-        fix_batch, unsafe=unsafe, select=select, ignore=ignore, write=write, diff=diff
-    )
+    options = _Options(unsafe, select, ignore, write, diff)
+    one = functools.partial(_fix_one, options=options)
+    batch = functools.partial(_fix_batch, options=options)
     return in_order(names, one, batch, jobs, STREAM_BYTES, BATCH_BYTES)
 
 

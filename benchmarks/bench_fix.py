@@ -23,7 +23,6 @@ version of the package with the same script (the "before" figures of a change).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -31,30 +30,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_speed import load, peak_rss, write_huge  # the speed benchmark's measures
+
 HERE = Path(__file__).resolve().parent
 SHARED = Path("/work/shared/corpus")
 TESTS = HERE.parent / "tests"
 # As a command, so that PYTHONPATH chooses the package measured.
 COMMAND = [sys.executable, "-m", "arxiv_digest"]
-
-# A command's peak RSS, from a small process: a child's peak RSS counts the memory of the
-# process that forked it (until exec), so this benchmark's own could not be told apart.
-_RSS_HELPER = """
-import os, subprocess, sys
-process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-_, status, usage = os.wait4(process.pid, 0)
-print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
-"""
-
-
-def peak_rss(command: list[str]) -> tuple[float, float, int]:
-    """Run ``command``; its wall time (s), peak RSS (MB) and exit status."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", _RSS_HELPER, *command], capture_output=True, text=True, check=True
-    )
-    kilobytes, status = map(int, done.stdout.split())
-    return time.perf_counter() - start, kilobytes / 1024, status
 
 
 def run(command: list[str]) -> float:
@@ -87,11 +69,6 @@ def make_archive(folders: list[Path], target: Path, megabytes: float) -> tuple[i
         copy += 1
     files = list(target.rglob("[0-9]*.md"))
     return len(files), sum(p.stat().st_size for p in files) / 1e6
-
-
-def load() -> str:
-    one, five, fifteen = os.getloadavg()
-    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 def main() -> None:
@@ -149,21 +126,8 @@ def archive(scratch: Path, folders: list[Path], size_mb: float, repeat: int) -> 
 
 def huge(scratch: Path, folders: list[Path], size_mb: float) -> None:
     """Peak RSS of ``check`` and ``fix`` on one digest of about ``size_mb`` MB."""
-    from arxiv_digest import parse_digest, serialize_paper
-
-    blocks: list[bytes] = []
-    for folder in folders:
-        for file in sorted(folder.rglob("[0-9]*.md")):
-            blocks += [serialize_paper(p).encode("utf-8") for p in parse_digest(file).papers]
     big = scratch / "huge" / "cs.CV" / "2023" / "03" / "20230311.md"
-    big.parent.mkdir(parents=True)
-    size = 0
-    with open(big, "wb") as out:
-        out.write(b"# Arxiv Papers in cs.CV on 2023-03-11\n")
-        while size < size_mb * 1e6:
-            for block in blocks:
-                out.write(block)
-                size += len(block)
+    blocks = write_huge(big, folders, size_mb)
     megabytes = big.stat().st_size / 1e6
     print(f"huge digest: {megabytes:.0f} MB, {len(blocks)} distinct blocks repeated")
     for name in ("check", "fix"):

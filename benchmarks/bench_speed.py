@@ -273,14 +273,17 @@ def main() -> None:
     print(f"end: {load()}")
 
 
-def huge(scratch: Path, corpus: Path, size_mb: float, command: str) -> None:
-    """Peak RSS of ``check`` and ``to-json`` on one digest of about ``size_mb`` MB."""
+def write_huge(big: Path, corpora: list[Path], size_mb: float) -> list[bytes]:
+    """Write a valid digest of about ``size_mb`` MB to ``big``: the corpora's blocks repeated.
+
+    Returns the distinct blocks.
+    """
     from arxiv_digest import parse_digest, serialize_paper
 
     blocks: list[bytes] = []
-    for file in sorted(corpus.rglob("[0-9]*.md")):
-        blocks += [serialize_paper(p).encode("utf-8") for p in parse_digest(file).papers]
-    big = scratch / "cs.CV" / "2023" / "03" / "20230311.md"
+    for corpus in corpora:
+        for file in sorted(corpus.rglob("[0-9]*.md")):
+            blocks += [serialize_paper(p).encode("utf-8") for p in parse_digest(file).papers]
     big.parent.mkdir(parents=True)
     size = 0
     with open(big, "wb") as out:
@@ -289,6 +292,13 @@ def huge(scratch: Path, corpus: Path, size_mb: float, command: str) -> None:
             for block in blocks:
                 out.write(block)
                 size += len(block)
+    return blocks
+
+
+def huge(scratch: Path, corpus: Path, size_mb: float, command: str) -> None:
+    """Peak RSS of ``check`` and ``to-json`` on one digest of about ``size_mb`` MB."""
+    big = scratch / "cs.CV" / "2023" / "03" / "20230311.md"
+    blocks = write_huge(big, [corpus], size_mb)
     megabytes = big.stat().st_size / 1e6
     largest = max(len(b) for b in blocks) / 1e3
     print(f"huge digest: {megabytes:.0f} MB, largest block {largest:.1f} kB")
