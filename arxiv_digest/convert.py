@@ -182,8 +182,8 @@ def output_paths(files: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     for path, root in files:
         relative = relative_path(path, root)
         other = first.setdefault(relative, path)
-        if other != path:
-            if os.path.realpath(other) == os.path.realpath(path):
+        if other is not path:
+            if other == path or os.path.realpath(other) == os.path.realpath(path):
                 continue  # the same file, given twice
             raise SamePath(
                 f"{other} and {path} would both be {relative!r} in the output: convert them"

@@ -353,6 +353,15 @@ def test_a_file_that_cannot_be_written_is_exit_2_and_the_others_are_fixed(
     assert first.read_text(encoding="utf-8") == repeated
     assert second.read_text(encoding="utf-8") == header(TEXT) + blocks(TEXT)[0]
     assert sorted(p.name for p in first.parent.iterdir()) == ["20230310.md", "20230311.md"]
+    # The JSON document counts it too (issue 22: "checked": 0, "remaining": []).
+    import json
+
+    second.write_text(repeated, encoding="utf-8")
+    code, out, _ = run("fix", "--format", "json", str(first))
+    document = json.loads(out)
+    assert (code, document["checked"], document["changed"], document["written"]) == (2, 1, 0, 0)
+    assert [f["code"] for f in document["remaining"]] == ["AD101", "AD103"]
+    assert document["errors"] == [f"{first}: cannot fix: Permission denied (1 problem not fixed)"]
 
 
 def test_errors_of_the_run_are_exit_2(tmp_path: Path) -> None:
