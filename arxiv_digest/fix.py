@@ -369,6 +369,24 @@ def _fixable(findings: Iterable[Finding], select: Sequence[str], ignore: Sequenc
     )
 
 
+def _nothing_to_fix(
+    findings: Iterable[Finding], select: Sequence[str], ignore: Sequence[str]
+) -> tuple[Finding, ...] | None:
+    """What ``fix`` reports of a file whose ``check`` findings it can fix none of, or None.
+
+    The findings are read up to the first one a fix may remove: the rest are the new file's
+    to give.
+    """
+    seen: list[Finding] = []
+    for finding in findings:
+        seen.append(finding)
+        if _fixable((finding,), select, ignore):
+            return None
+    if any(f.code == "AD001" for f in seen):
+        return None  # a byte-order mark or mixed line endings, maybe: looked at closer
+    return _reported(seen, select, ignore)
+
+
 def _fix_source(
     source: IO[bytes],
     name: str,
@@ -381,21 +399,14 @@ def _fix_source(
 ) -> _Done:
     """Fix the digest in ``source`` (named ``name``): every selected fix, one stage at a time.
 
-    ``check(file)`` gives ``check``'s findings for a file's bytes, named ``name``;
-    ``scratch()`` a new file for a stage's output.
+    For a source :func:`_nothing_to_fix` found something to fix in. ``check(file)`` gives
+    ``check``'s findings for a file's bytes, named ``name``; ``scratch()`` a new file for a
+    stage's output.
     """
 
     def kept(findings: Iterable[Finding]) -> tuple[Finding, ...]:
         return _reported(findings, select, ignore)
 
-    findings: list[Finding] = []
-    for finding in check(source):
-        findings.append(finding)
-        if _fixable((finding,), select, ignore):
-            break  # something to fix: the new file's findings are what counts
-    else:
-        if not any(f.code == "AD001" for f in findings):
-            return _Done((), None, kept(findings), False, 0)
     fixes: list[Fix] = []
     stage = source
     bom, ending, changed, unchanged = _endings(source)
@@ -504,6 +515,9 @@ def fix_text(
         assert isinstance(file, io.BytesIO)
         return check_text(file.getvalue().decode("utf-8", "surrogatepass"), name)
 
+    left = _nothing_to_fix(check_text(text, name), select, ignore)
+    if left is not None:
+        return FixedText(text, text, (), left)
     source = io.BytesIO(text.encode("utf-8", "surrogatepass"))
     done = _fix_source(source, name, check, io.BytesIO, unsafe=unsafe, select=select, ignore=ignore)
     if done.new is None:
@@ -584,6 +598,9 @@ def fix_file(
     def check(file: IO[bytes]) -> Iterable[Finding]:
         return check_path(file.name, name=name)
 
+    left = _nothing_to_fix(check_path(name), select, ignore)
+    if left is not None:
+        return FixedFile(name, remaining=left)
     try:
         with open(name, "rb") as source:
             done = _fix_source(
@@ -637,7 +654,14 @@ class _Options:
 def _fix_one(path: str, options: _Options) -> FixedFile:
     """:func:`fix_file`, with an error to read or write the file as the result's ``error``."""
     try:
-        return fix_file(path, **attrs.asdict(options))
+        return fix_file(
+            path,
+            unsafe=options.unsafe,
+            select=options.select,
+            ignore=options.ignore,
+            write=options.write,
+            diff=options.diff,
+        )
     except OSError as error:
         return FixedFile(path, error=error.strerror or str(error))
 
