@@ -26,6 +26,7 @@ from arxiv_digest.fix import (
     drop_old_versions,
     drop_repeats,
     fix_digest,
+    fix_file,
     fix_line_endings,
     fix_text,
     sort_papers,
@@ -692,3 +693,27 @@ def test_a_paper_repeated_many_times_is_one_fix_line(tmp_path: Path) -> None:
         "Fixed 4 problems in 1 of 1 file (line numbers: the file as fixed).",
     ]
     assert path.read_text(encoding="utf-8") == TEXT
+
+
+@given(clean_digests, st.data())
+def test_a_file_is_fixed_as_its_text_is(digest: Digest, data: st.DataObject) -> None:
+    # The file path (checked, then rewritten a block at a time through temporary files) and
+    # the text path give the same bytes, fixes and remaining findings.
+    import tempfile
+
+    papers = list(digest.papers)
+    mess = data.draw(st.permutations(papers))
+    repeats = st.lists(st.sampled_from(papers), max_size=3) if papers else st.just([])
+    for paper in data.draw(repeats):
+        mess.insert(data.draw(st.integers(0, len(mess))), paper)
+    text = serialize_digest(attrs.evolve(digest, papers=tuple(mess)))
+    if data.draw(st.booleans()):
+        text = "\ufeff" + text
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "20230311.md"
+        path.write_bytes(text.encode("utf-8"))
+        by_text = fix_text(text, path, unsafe=True)
+        by_file = fix_file(path, unsafe=True)
+        assert path.read_bytes() == by_text.after.encode("utf-8")
+        assert (by_file.fixes, by_file.remaining) == (by_text.fixes, by_text.remaining)
+        assert list(by_file.remaining) == check_file(path)  # check's lines on the fixed file
