@@ -33,6 +33,7 @@ from .parser import (
 
 __all__ = [
     "RULES",
+    "DigestRecord",
     "FileCheck",
     "Finding",
     "check_file",
@@ -60,6 +61,12 @@ RULES: dict[str, str] = {
     "AD204": "malformed arXiv identifier",
     "AD205": "no category term is bold: the paper has no primary category",
     "AD206": "a line ends with CR in a file whose lines end with LF",
+    # The archive rules, between the files of a folder (applied by the archive module).
+    "AD301": "a gap: a run of missing days where the archive around it is daily",
+    "AD302": "a thin day: far fewer papers than the same weekday in the weeks around it",
+    "AD303": "a paper (arXiv ID) is listed on two days",
+    "AD304": "the header label is not the category folder the file is in",
+    "AD305": "the calendar is not what `arxiv-digest calendar` writes for the files present",
 }
 
 # arXiv identifiers: YYMM.NNNN (2007-2014) or YYMM.NNNNN (2015-), or archive[.SUBJ]/YYMMNNN.
@@ -81,6 +88,8 @@ _DAY_FILE = re.compile(r"(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})\
 class Finding:
     """One problem found in a file, at a 1-based line and column.
 
+    A finding about a folder or a run of days (AD301) has line and column 0.
+
     >>> Finding("a.md", 3, 1, "AD202", "updated is before published").text()
     'a.md:3:1: AD202 updated is before published'
     """
@@ -96,7 +105,11 @@ class Finding:
 
         >>> Finding("a.md", 1, 1, "AD001", "oops").text()
         'a.md:1:1: AD001 oops'
+        >>> Finding("cs.CV/2025/06", 0, 0, "AD301", "no digest for 19 days").text()
+        'cs.CV/2025/06: AD301 no digest for 19 days'
         """
+        if not self.line:
+            return f"{self.path}: {self.code} {self.message}"
         return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
 
 
@@ -228,6 +241,52 @@ def _paper_findings(path: str, line: int, paper: Paper, day: dt.date) -> Iterato
             )
 
 
+class DigestRecord:
+    """What checking a file tells the archive rules: its header, its papers and their IDs.
+
+    ``label`` and ``date`` are the header's (``None`` when the header does not parse),
+    ``papers`` counts the paper blocks (broken ones too), ``ids`` maps each arXiv ID to the
+    line of its first block. Gathered by the same parse that checks the file. (A plain class,
+    as :class:`FileCheck` is.)
+
+    >>> record = check_record("tests/corpus/cs.CV/2023/03/20230311.md")
+    >>> record.label, record.date, record.papers, record.ids["2303.06250"]
+    ('cs.CV', datetime.date(2023, 3, 11), 45, 2)
+    """
+
+    __slots__ = ("date", "ids", "label", "papers")
+
+    def __init__(
+        self,
+        label: str | None = None,
+        date: dt.date | None = None,
+        papers: int = 0,
+        ids: dict[str, int] | None = None,
+    ) -> None:
+        self.label = label
+        self.date = date
+        self.papers = papers
+        self.ids = {} if ids is None else ids
+
+    def __repr__(self) -> str:
+        ids = f"<{len(self.ids)} ids>"
+        return f"DigestRecord({self.label!r}, {self.date!r}, {self.papers!r}, {ids})"
+
+
+def check_record(path: str | os.PathLike[str]) -> DigestRecord:
+    """The :class:`DigestRecord` of a digest file (what :func:`check_files` gathers).
+
+    >>> check_record("tests/corpus/cs.CV/2023/03/20230311.md").papers
+    45
+    """
+    result = _check_one(os.fspath(path))
+    for _ in result.findings:  # a file read a block at a time completes its record last
+        pass
+    if result.error is not None:
+        raise result.error
+    return result.record
+
+
 def check_text(text: str, path: str | os.PathLike[str]) -> list[Finding]:
     """Every finding for a digest's text; ``path`` names it and gives its date.
 
@@ -235,10 +294,13 @@ def check_text(text: str, path: str | os.PathLike[str]) -> list[Finding]:
     >>> [f.code for f in check_text(text, "cs.CV/2023/03/20230312.md")]
     ['AD101']
     """
-    return _check_text(text, os.fspath(path), parse_digest)
+    return _check_text(text, os.fspath(path), parse_digest, DigestRecord())
 
 
-def _check_text(text: str, name: str, parse: Callable[..., Digest]) -> list[Finding]:
+def _check_text(
+    text: str, name: str, parse: Callable[..., Digest], record: DigestRecord
+) -> list[Finding]:
+    """The findings of a text; what the archive rules need goes into ``record``."""
     try:
         digest = parse(text, strict=False, path=name)
     except DigestSyntaxError as error:
@@ -246,18 +308,21 @@ def _check_text(text: str, name: str, parse: Callable[..., Digest]) -> list[Find
     findings = [
         Finding(name, b.error.line, b.error.column, "AD001", b.error.message) for b in digest.broken
     ]
-    findings += _file_findings(name, digest)
+    rules = _PaperRules(name, digest.date)
+    findings += _file_findings(name, digest, rules)
     findings += _cr_findings(name, text, digest)
     findings.sort(key=lambda f: (f.line, f.column, f.code))
+    record.label, record.date = digest.category, digest.date
+    record.papers = len(digest.papers) + len(digest.broken)
+    record.ids = rules.seen
     return findings
 
 
-def _file_findings(name: str, digest: Digest) -> Iterator[Finding]:
+def _file_findings(name: str, digest: Digest, rules: _PaperRules) -> Iterator[Finding]:
     yield from _header_findings(name, digest)
     # Walk the papers in file order, with broken blocks in between, to know each one's line.
     line = 2
     broken = list(digest.broken)
-    rules = _PaperRules(name, digest.date)
     for index, paper in enumerate(digest.papers):
         while broken and broken[0].index == index:
             line += broken.pop(0).text.count("\n")
@@ -389,14 +454,18 @@ def check_file(path: str | os.PathLike[str], *, name: str | None = None) -> list
     >>> [f.code for f in check_file("tests/corpus/cs.CV/2023/03/20230311.md")]
     []
     """
-    name = os.fspath(path) if name is None else name
+    source = os.fspath(path)
+    return _check_whole(source, source if name is None else name, DigestRecord())
+
+
+def _check_whole(source: str, name: str, record: DigestRecord) -> list[Finding]:
     try:
-        with open(path, "rb") as file:
+        with open(source, "rb") as file:
             text = decode(file.read(), name)
     except DigestSyntaxError as error:
         return [Finding(name, error.line, error.column, "AD001", error.message)]
     # Decoded from bytes just above, so it holds no lone surrogate: no need to look for one.
-    return _check_text(text, name, parse_decoded)
+    return _check_text(text, name, parse_decoded, record)
 
 
 def check_path(path: str | os.PathLike[str], *, name: str | None = None) -> Iterable[Finding]:
@@ -408,9 +477,14 @@ def check_path(path: str | os.PathLike[str], *, name: str | None = None) -> Iter
     >>> list(check_path("tests/corpus/cs.CV/2023/03/20230311.md"))
     []
     """
-    if os.stat(path).st_size >= STREAM_BYTES:
-        return check_stream(path, name=name)
-    return check_file(path, name=name)
+    source = os.fspath(path)
+    return _check_path(source, source if name is None else name, DigestRecord())
+
+
+def _check_path(source: str, name: str, record: DigestRecord) -> Iterable[Finding]:
+    if os.stat(source).st_size >= STREAM_BYTES:
+        return _check_stream(source, name, record)
+    return _check_whole(source, name, record)
 
 
 # --------------------------------------------------------------------------- streaming
@@ -431,17 +505,22 @@ def check_stream(path: str | os.PathLike[str], *, name: str | None = None) -> It
     True
     """
     source = os.fspath(path)
+    return _check_stream(source, source if name is None else name, DigestRecord())
+
+
+def _check_stream(source: str, name: str, record: DigestRecord) -> Iterator[Finding]:
+    """:func:`check_stream`, filling ``record`` by the time the findings are all read."""
     newline = uniform_newline(source)
     if newline is None:
-        return iter(check_file(path, name=name))
-    return _stream(source, source if name is None else name, newline)
+        return iter(_check_whole(source, name, record))
+    return _stream(source, name, newline, record)
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str]:
     return finding.line, finding.column, finding.code
 
 
-def _stream(source: str, name: str, newline: str) -> Iterator[Finding]:
+def _stream(source: str, name: str, newline: str, record: DigestRecord) -> Iterator[Finding]:
     """Findings of a file whose text is known to decode and to end its lines ``newline``."""
 
     def text_of(raw: bytes, first: int) -> str:
@@ -476,6 +555,7 @@ def _stream(source: str, name: str, newline: str) -> Iterator[Finding]:
             buffer.append(Finding(name, error.line, error.column, "AD001", error.message))
         label, day, _ = cast("tuple[str, dt.date, object]", header)
         head_only = Digest(label, day, newline=newline)
+        record.label, record.date = label, day
 
         def cr_findings(text: str, first: int) -> Iterator[Finding]:
             for finding in _cr_findings(name, text, head_only):
@@ -484,7 +564,9 @@ def _stream(source: str, name: str, newline: str) -> Iterator[Finding]:
         buffer += _header_findings(name, head_only)
         buffer += cr_findings(head, 1)
         rules = _PaperRules(name, day)
+        record.ids = rules.seen
         for chunk in _chunks(blocks):
+            record.papers += len(chunk)
             first = chunk[0][0]
             if buffer:
                 buffer.sort(key=_sort_key)  # stable: equal keys keep the order they came in
@@ -522,29 +604,36 @@ class FileCheck:
     """What checking one file gave: its findings, or the error that kept it from being checked.
 
     ``error`` is the :class:`OSError` that kept the file from being read. ``findings`` of a
-    file checked a block at a time can be read once. (A plain class: an attrs one costs
-    ``arxiv-digest check`` a millisecond at every start.)
+    file checked a block at a time can be read once, and its ``record`` (what the archive
+    rules need, a :class:`DigestRecord`) is complete once they are. (A plain class: an attrs
+    one costs ``arxiv-digest check`` a millisecond at every start.)
 
     >>> FileCheck("a.md", (Finding("a.md", 1, 1, "AD001", "oops"),)).error is None
     True
     """
 
-    __slots__ = ("error", "findings", "path")
+    __slots__ = ("error", "findings", "path", "record")
 
     def __init__(
-        self, path: str, findings: Iterable[Finding] = (), error: OSError | None = None
+        self,
+        path: str,
+        findings: Iterable[Finding] = (),
+        error: OSError | None = None,
+        record: DigestRecord | None = None,
     ) -> None:
         self.path = path
         self.findings = findings
         self.error = error
+        self.record = DigestRecord() if record is None else record
 
     def __repr__(self) -> str:
-        return f"FileCheck({self.path!r}, {self.findings!r}, {self.error!r})"
+        return f"FileCheck({self.path!r}, {self.findings!r}, {self.error!r}, {self.record!r})"
 
 
 def _check_one(path: str) -> FileCheck:
+    record = DigestRecord()
     try:
-        return FileCheck(path, check_path(path))
+        return FileCheck(path, _check_path(path, path, record), record=record)
     except OSError as error:
         return FileCheck(path, error=error)
 
@@ -558,7 +647,7 @@ def check_batch(paths: list[str]) -> list[FileCheck]:
     done = []
     for path in paths:
         result = _check_one(path)
-        done.append(FileCheck(path, tuple(result.findings), result.error))
+        done.append(FileCheck(path, tuple(result.findings), result.error, result.record))
     return done
 
 

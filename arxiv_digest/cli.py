@@ -1,7 +1,8 @@
 """The ``arxiv-digest`` command: it parses arguments and prints; each command's work is a module.
 
-``check`` (checks), ``fix`` (fix), ``to-json`` (convert), ``to-parquet`` (parquet),
-``from-json`` (fromjson) and ``collect`` (collect).
+``check`` (checks, archive), ``fix`` (fix), ``to-json`` (convert), ``to-parquet`` (parquet),
+``from-json`` (fromjson), ``calendar`` (calendar), ``collect`` (collect) and ``select`` (select,
+outputs, seen).
 
 Only click and the parser are imported at start; JSON, Parquet, progress bars and process
 pools are imported by the subcommands that use them, so that ``arxiv-digest check`` starts
@@ -86,12 +87,14 @@ Examples:
   arxiv-digest to-parquet cs.CV -o papers.parquet
   arxiv-digest from-json cs.CV.jsonl -o rebuilt/
   arxiv-digest fix cs.CV --diff
+  arxiv-digest calendar archive/cs.CV
   arxiv-digest collect cs.CV --from 2023-03-11 --to 2023-03-12 -o archive/
+  arxiv-digest select cs.CV --match diffusion --exclude medical --format atom -o mine.xml
 """,
 )
 @click.version_option(__version__, "-V", "--version", prog_name="arxiv-digest")
 def main() -> None:
-    """Check, fix, convert and collect daily arXiv digest Markdown files."""
+    """Check, fix, convert, collect and select from daily arXiv digest Markdown files."""
 
 
 # --------------------------------------------------------------------------- check
@@ -202,6 +205,7 @@ def _finding_line(finding: Finding, output_format: str) -> str:
                 ("col", finding.column),
                 ("title", finding.code),
             )
+            if value or key == "title"  # a finding about a folder (AD301) has no line
         )
         return f"::error {properties}::{_github_escape(f'{finding.code} {finding.message}')}"
     return finding.text()
@@ -262,15 +266,37 @@ def check(
       arxiv-digest check . --format github --select AD0,AD1
     """
     from .checks import check_files
-    from .files import find_digests
+    from .files import DIGEST_NAME, find_digests
 
     selected = _codes(select, "--select")
     ignored = _codes(ignore, "--ignore")
     found = find_digests(paths)
     errors = list(found.errors)
     findings: list[Finding] = []  # kept for --format json; the others print as they come
-    failing_files = checked = found_count = ignored_count = 0
+    checked = found_count = ignored_count = 0
+    folders = [path for path in paths if os.path.isdir(path)]  # pre-commit names files
+    archive = None
+    if folders:  # imported only then: a check of named files starts as fast as before
+        from .archive import ArchiveRules
+
+        archive = ArchiveRules(folders)
     out = _Output(len(found.files), progress, auto=len(found.files) >= PROGRESS_FILES)
+
+    def report(finding: Finding) -> bool:
+        nonlocal found_count, ignored_count
+        if (selected and not finding.code.startswith(selected)) or (
+            ignored and finding.code.startswith(ignored)
+        ):
+            ignored_count += 1
+            return False
+        found_count += 1
+        if output_format == "json":
+            findings.append(finding)
+        else:
+            out.echo(_finding_line(finding, output_format))
+        return True
+
+    failing: set[str] = set()
     try:
         for result in check_files([path for path, _root in found.files], jobs or _cores()):
             out.advance()
@@ -281,17 +307,11 @@ def check(
             checked += 1
             file_found = found_count
             for finding in result.findings:
-                if (not selected or finding.code.startswith(selected)) and not (
-                    finding.code.startswith(ignored or ("\0",))
-                ):
-                    found_count += 1
-                    if output_format == "json":
-                        findings.append(finding)
-                    else:
-                        out.echo(_finding_line(finding, output_format))
-                else:
-                    ignored_count += 1
-            failing_files += found_count > file_found
+                report(finding)
+            for finding in archive.add(result) if archive else ():  # its record is complete now
+                report(finding)
+            if found_count > file_found:
+                failing.add(result.path)
     except KeyboardInterrupt:
         out.close()
         click.echo(
@@ -303,6 +323,11 @@ def check(
         sys.exit(130)
     finally:
         out.close()
+    for finding in archive.finish() if archive else ():
+        # A thin day is about a digest file; a gap is about a folder, a calendar no digest.
+        if report(finding) and DIGEST_NAME.fullmatch(os.path.basename(finding.path)):
+            failing.add(finding.path)
+    failing_files = len(failing)
     if output_format == "json":
         import json
 
@@ -433,7 +458,7 @@ def to_json(
       arxiv-digest to-json cs.CV/2023 --format json | jq '.[0].papers[0].title'
     """
     from .convert import convert_in_order
-    from .files import atomic_output, signals_held
+    from .files import signals_held
 
     with signals_held():  # load it before any output exists: it crashes if interrupted loading
         import orjson  # noqa: F401
@@ -452,12 +477,7 @@ def to_json(
         if array:
             file.write(b"\n]\n" if written else b"]\n")
 
-    if output == "-":
-        run(sys.stdout.buffer)
-        sys.stdout.flush()
-    else:
-        with atomic_output(output) as file:
-            run(file)
+    _write_to(output, run)
     if not quiet:
         converted = len(work) - tally.failed
         files = (
@@ -470,6 +490,18 @@ def to_json(
             err=True,
         )
     _end(tally.exit_status())  # the output is in place, the workers gone
+
+
+def _write_to(output: str, write: Callable[[IO[bytes]], None]) -> None:
+    """Run ``write`` on stdout (``-``) or on the file ``output``, written atomically."""
+    if output == "-":
+        write(sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+        from .files import atomic_output
+
+        with atomic_output(output) as file:
+            write(file)
 
 
 # --------------------------------------------------------------------------- to-parquet
@@ -725,10 +757,11 @@ def fix(
 
     Safe fixes: an exact repeat of a paper is dropped (AD103), papers are put back in
     published order with a stable sort (AD104), mixed line endings become the file's majority
-    ending (AD206), a byte-order mark is removed (AD001). --unsafe-fixes also keeps only the
-    newest version of a paper listed in two versions (AD103). A file with a syntax error is
-    reported and never touched; what needs a person (AD101, AD102, ...) is reported. Files
-    are rewritten atomically, permissions kept.
+    ending (AD206), a byte-order mark is removed (AD001), and a folder's stale calendar is
+    written again (AD305, as `calendar` does). --unsafe-fixes also keeps only the newest
+    version of a paper listed in two versions (AD103). A file with a syntax error is reported
+    and never touched; what needs a person (AD101, AD102, ...) is reported. Files are
+    rewritten atomically, permissions kept.
 
     Every line number is a line of the file as fixed (as it is on disk afterwards, or as the
     --diff would make it). Each file's lines are printed as soon as it is done.
@@ -744,7 +777,7 @@ def fix(
       arxiv-digest fix cs.CV --unsafe-fixes --select AD103
     """
     from .files import find_digests
-    from .fix import fix_files
+    from .fix import Fix, fix_files, unified_diff
 
     selected = _codes(select, "--select")
     ignored = _codes(ignore, "--ignore")
@@ -822,6 +855,30 @@ def fix(
         sys.exit(130)
     finally:
         out.close()
+    calendars: list[tuple[str, str, str, Fix]] = []  # each stale calendar, written again (AD305)
+    if (not selected or "AD305".startswith(selected)) and not (
+        ignored and "AD305".startswith(ignored)
+    ):
+        from .archive import update_calendars
+
+        for update in update_calendars(paths, write=not diff):
+            stale = Fix(update.first_difference(), "AD305", "written again for the files present")
+            calendars.append((update.path, update.old or "", update.new, stale))
+            if text:
+                if diff:
+                    out.echo(unified_diff(update.path, update.old or "", update.new), nl=False)
+                out.echo(_fix_line(update.path, stale, output_format), err=diff)
+            else:
+                document["fixes"].append(
+                    {
+                        "path": update.path,
+                        "line": stale.line,
+                        "code": stale.code,
+                        "message": stale.message,
+                        "count": stale.count,
+                    }
+                )
+                diffs.append(unified_diff(update.path, update.old or "", update.new))
     if not text:
         import json
 
@@ -851,10 +908,13 @@ def fix(
                 f"{verb} {_plural(fixes, 'problem')} in {changed} of {checked} {files}"
                 f"{_batch()}{skipped} ({numbering})."
             )
+        elif unwritten or calendars:
+            summary = f"Checked {checked} {files}{_batch()}{skipped}."
         else:
             summary = f"Checked {checked} {files}{_batch()}{skipped}: nothing to fix."
-            if unwritten:
-                summary = f"Checked {checked} {files}{_batch()}{skipped}."
+        if calendars:
+            wrote = "Would write" if diff else "Wrote"
+            summary += f" {wrote} {_plural(len(calendars), 'stale calendar')} again."
         if unwritten:
             files_not = "a file" if unwritten_files == 1 else f"{unwritten_files} files"
             summary += (
@@ -870,7 +930,62 @@ def fix(
         click.echo(summary, err=diff)
     if errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if changed or left else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if changed or left or calendars else EXIT_CLEAN)
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+@main.command("calendar")
+@click.argument("category", type=click.Path(file_okay=False, path_type=str))
+@click.option(
+    "-o",
+    "--output",
+    default=None,
+    metavar="FILE",
+    help="Where to write it; - is stdout (default: where the archive's calendar script does).",
+)
+@_bug_guard
+def calendar(category: str, output: str | None) -> None:
+    """Write the calendar of a category folder (ARCHIVE/CATEGORY), as the archive's script does.
+
+    The calendar links every day with a digest, month by month, byte for byte as the
+    archive's own calendar script writes it. Default FILE: ARCHIVE/calendar/calendar_XX.md
+    when the archive has that file (DailyPapers' layout, XX the part after the dot), else
+    ARCHIVE/calendar.md (CVPapers'). FILE is written atomically and left alone when it
+    already holds the same text.
+
+    Exit status: 0 written or already current; 2 usage or I/O error (no digest in CATEGORY).
+
+    \b
+    Examples:
+      arxiv-digest calendar cs.CV
+      arxiv-digest calendar archive/cs.CL -o archive/calendar/calendar_CL.md
+    """
+    from .archive import Archive
+    from .calendar import render_calendar, update_calendar
+
+    if not os.path.isdir(category):
+        click.echo(f"arxiv-digest: error: {category}: no such folder", err=True)
+        sys.exit(EXIT_ERROR)
+    archive = Archive(category)
+    folder = os.path.normpath(category)
+    if [os.path.normpath(archive.folder(name)) for name in archive.categories] != [folder]:
+        click.echo(
+            f"arxiv-digest: error: {category}: not a category folder with digests in"
+            " YYYY/MM/YYYYMMDD.md (give ARCHIVE/CATEGORY, like archive/cs.CV)",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)
+    if output == "-":
+        click.echo(render_calendar(folder, f"./{os.path.basename(folder)}"), nl=False)
+        return
+    update = update_calendar(folder, output)
+    days = len(archive.days())
+    if update.changed:
+        click.echo(f"Wrote {update.path} ({_plural(days, 'day')}).")
+    else:
+        click.echo(f"{update.path} is up to date ({_plural(days, 'day')}).")
 
 
 # --------------------------------------------------------------------------- collect
@@ -900,21 +1015,51 @@ def _date(value: str, option: str) -> dt.date:
 
 @main.command()
 @click.argument("category")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="First UTC day.")
 @click.option(
-    "--from", "start", required=True, metavar="YYYY-MM-DD", help="First UTC day (2023-03-11)."
+    "--since-last",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Start N days before the newest day already in ARCHIVE/CATEGORY (instead of --from).",
 )
-@click.option("--to", "end", required=True, metavar="YYYY-MM-DD", help="Last UTC day (included).")
+@click.option(
+    "--to", "end", metavar="YYYY-MM-DD", help="Last UTC day, included (default: yesterday)."
+)
 @click.option(
     "-o",
     "--output",
     "archive",
     required=True,
     type=click.Path(file_okay=False, path_type=str),
-    help="The archive: days go to ARCHIVE/CATEGORY/YYYY/MM/YYYYMMDD.md.",
+    help="The archive's root: days go to ARCHIVE/CATEGORY/YYYY/MM/YYYYMMDD.md.",
+)
+@click.option("--label", default=None, help="The header's label (default: the category).")
+@click.option(
+    "--fix/--no-fix",
+    default=True,
+    show_default=True,
+    help="Drop repeats and older versions of a paper in the API's answer, as fix does.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Write the API's complete answer alone, dropping papers a file held that it lacks.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when a day kept papers the API did not return.",
+)
+@click.option(
+    "--written",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    help="Write the paths of the files written to this file, one a line.",
 )
 @click.option(
     "--api-url",
     default=None,
+    envvar="ARXIV_DIGEST_API_URL",
     metavar="URL",
     help="The API's query endpoint (default: https://export.arxiv.org/api/query).",
 )
@@ -922,9 +1067,43 @@ def _date(value: str, option: str) -> dt.date:
     "--delay",
     type=click.FloatRange(min=0),
     default=3.0,
+    envvar="ARXIV_DIGEST_DELAY",
     show_default=True,
     metavar="SECONDS",
     help="Wait between requests (the API's terms of use ask for 3).",
+)
+@click.option(
+    "--page-size",
+    type=click.IntRange(min=1, max=2000),
+    default=200,
+    show_default=True,
+    help="Results per request.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    envvar="ARXIV_DIGEST_TIMEOUT",
+    show_default=True,
+    metavar="SECONDS",
+    help="Read timeout of each request; the connect timeout is 30 s, or this if shorter.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=5,
+    envvar="ARXIV_DIGEST_RETRIES",
+    show_default=True,
+    help="Tries again after a failure, waiting --backoff, then twice as long each time.",
+)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(min=0),
+    default=5.0,
+    envvar="ARXIV_DIGEST_BACKOFF",
+    show_default=True,
+    metavar="SECONDS",
+    help="The first wait before a retry.",
 )
 @click.option(
     "--progress/--no-progress",
@@ -934,39 +1113,83 @@ def _date(value: str, option: str) -> dt.date:
 @_bug_guard
 def collect(
     category: str,
-    start: str,
-    end: str,
+    start: str | None,
+    since_last: int | None,
+    end: str | None,
     archive: str,
+    label: str | None,
+    fix: bool,
+    replace: bool,
+    strict: bool,
+    written: str | None,
     api_url: str | None,
     delay: float,
+    page_size: int,
+    timeout: float,
+    retries: int,
+    backoff: float,
     progress: bool | None,
 ) -> None:
     """Fetch a category's papers from the arXiv API and write one digest per UTC day.
 
-    One query for the days --from to --to (both included), sorted by submitted date; each
-    day is written once, atomically, byte for byte as the archives' generator script writes
-    it. A day with no paper writes nothing; a file with the same bytes is left alone, a
-    different one replaced. HTTP 429 and 5xx are retried with growing waits. Needs the arxiv
-    package: pip install 'arxiv-digest[arxiv]'.
+    The days --from (or --since-last N) to --to, both included, in queries of 31 days at
+    first, then sized after the answers, each answer verified before it replaces anything:
+    counted against the API's total, retried when short, and merged with each day's file so
+    that no paper a file held is lost.
+    Days are written atomically, byte for byte as the archives' generator script writes a
+    complete answer. Needs the arxiv package (see docs/writing.md for the install line).
 
-    Exit status: 0 done, 1 some days not written (a paper the format cannot carry), 2 usage
-    error, arxiv not installed or the API unusable, 130 interrupted (finished days stay).
+    --api-url, --delay, --timeout, --retries and --backoff can also be set from the
+    environment: ARXIV_DIGEST_API_URL, ARXIV_DIGEST_DELAY, and so on.
+
+    Exit status: 0 every day complete; 1 a day not written, a range still short or empty
+    after the retries (written without losing a paper, or not written), or with --strict a
+    day that kept papers the API did not return; 2 usage error, arxiv not installed, or the
+    API unusable after the retries; 130 interrupted (finished days stay).
 
     \b
     Examples:
       arxiv-digest collect cs.CV --from 2023-03-11 --to 2023-03-11 -o archive/
-      arxiv-digest collect cs.CV --from 2024-01-01 --to 2024-12-31 -o . --delay 5
+      arxiv-digest collect cs.CV --since-last 7 -o . --written written.txt
     """
-    from .collect import CollectError, check_category, day_path
+    from .collect import (
+        CollectError,
+        check_archive,
+        check_category,
+        day_path,
+        newest_day,
+    )
     from .collect import collect as run_collect
 
-    first, last = _date(start, "--from"), _date(end, "--to")
-    if last < first:
-        raise click.BadParameter(f"{end} is before --from {start}", param_hint="--to")
     try:
         check_category(category)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="CATEGORY") from None
+    try:
+        check_archive(archive, category)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="-o") from None
+    today = dt.datetime.now(dt.timezone.utc).date()
+    last = _date(end, "--to") if end is not None else today - dt.timedelta(days=1)
+    if last > today:
+        raise click.BadParameter(
+            f"{end} is after today ({today}, UTC): the API has no paper there yet",
+            param_hint="--to",
+        )
+    if (start is None) == (since_last is None):
+        raise click.UsageError("give one of --from and --since-last")
+    if start is not None:
+        first = _date(start, "--from")
+    else:
+        newest = newest_day(archive, category)
+        if newest is None:
+            where = os.path.join(archive, category)
+            raise click.BadParameter(
+                f"no day in {where} yet: give --from for the first run", param_hint="--since-last"
+            )
+        first = newest - dt.timedelta(days=since_last or 0)
+    if last < first:
+        raise click.BadParameter(f"{last} is before the first day {first}", param_hint="--to")
     if api_url is not None and not api_url.startswith(("http://", "https://")):
         raise click.BadParameter(f"{api_url!r} is not an http(s) URL", param_hint="--api-url")
     bar = None
@@ -988,9 +1211,29 @@ def collect(
             bar.set_postfix_str(f"{papers} papers, {date} {outcome}", refresh=False)
             bar.update(1)
 
+    def say(line: str) -> None:
+        if bar is not None:
+            bar.write(f"arxiv-digest: {line}", file=sys.stderr)  # above the bar, not inside it
+        else:
+            click.echo(f"arxiv-digest: {line}", err=True)
+
     try:
         report = run_collect(
-            category, first, last, archive, api_url=api_url, delay=delay, on_day=advance
+            category,
+            first,
+            last,
+            archive,
+            api_url=api_url,
+            delay=delay,
+            page_size=page_size,
+            retries=retries,
+            backoff=backoff,
+            timeout=(min(30.0, timeout), timeout),
+            label=label,
+            fix=fix,
+            replace=replace,
+            on_day=advance,
+            on_message=say,
         )
     except CollectError as error:
         click.echo(f"arxiv-digest: error: {error}", err=True)
@@ -1001,8 +1244,200 @@ def collect(
     for failure in report.failed:
         path = day_path(archive, category, failure.date)
         click.echo(f"arxiv-digest: error: {path}: not written: {failure.message}", err=True)
+    for problem in report.incomplete:
+        click.echo(f"arxiv-digest: error: {problem.message}", err=True)
+    if written is not None:
+        from .files import write_atomic
+
+        write_atomic(written, "".join(f"{path}\n" for path in report.written).encode())
     click.echo(f"{category} {first} to {last}: {report.summary()}")
-    sys.exit(EXIT_FINDINGS if report.failed else EXIT_CLEAN)
+    short = report.failed or report.incomplete or report.skipped
+    sys.exit(EXIT_FINDINGS if short or (strict and report.kept) else EXIT_CLEAN)
+
+
+# --------------------------------------------------------------------------- select
+
+# Config file keys -> this command's parameter names (select.CONFIG_KEYS lists the keys).
+_SELECT_PARAMETERS = {
+    "paths": "paths",
+    "match": "match",
+    "exclude": "exclude",
+    "in": "fields",
+    "author": "authors",
+    "category": "categories",
+    "from": "start",
+    "to": "end",
+    "seen": "seen",
+    "format": "output_format",
+    "output": "output",
+    "title": "title",
+    "feed-url": "feed_url",
+    "jobs": "jobs",
+}
+
+
+@main.command("select")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--match", multiple=True, metavar="TERMS", help="Keep papers with all these words.")
+@click.option("--exclude", multiple=True, metavar="TERMS", help="Drop papers with all these words.")
+@click.option(
+    "--in",
+    "fields",
+    multiple=True,
+    type=click.Choice(["title", "summary", "comment"]),
+    help="Where --match and --exclude look (default: all three).",
+)
+@click.option("--author", "authors", multiple=True, metavar="NAME", help="An author's whole name.")
+@click.option(
+    "--category", "categories", multiple=True, metavar="CAT", help="A category, cross-lists too."
+)
+@click.option("--from", "start", default=None, metavar="YYYY-MM-DD", help="First day (UTC).")
+@click.option("--to", "end", default=None, metavar="YYYY-MM-DD", help="Last day (included).")
+@click.option("--seen", default=None, metavar="STATE", help="Emit only what this file has not.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["digest", "jsonl", "atom", "md"]),
+    default="md",
+    show_default=True,
+    help="digest: files in OUT/; jsonl: flat rows; atom: a feed; md: a reading list.",
+)
+@click.option("-o", "--output", default="-", metavar="OUT", help="Output; - is stdout.")
+@click.option("--title", default=None, help="The feed's or reading list's title.")
+@click.option("--feed-url", default=None, metavar="URL", help="Where the feed is published.")
+@click.option("--config", default=None, metavar="TOML", help="Options from a TOML file.")
+@_JOBS
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
+@_bug_guard
+def select_command(**given: Any) -> None:
+    """Select papers from archives: by words in or out, authors, categories, days, novelty.
+
+    --match TERMS keeps a paper whose title, summary or comment holds every word of TERMS
+    (case and accents do not count; whole words: GAN does not match organ); "a quoted
+    phrase" is its words in order; re:PATTERN a regular expression. Repeated --match: any
+    of them. Each --exclude drops what it matches. --author matches a whole name as the
+    archive writes it, --category a term of the categories (cross-lists count). Kinds
+    combine with AND. With --seen STATE, only papers not emitted before (or in a newer
+    version) are emitted, and STATE is updated once the output is written.
+
+    OUT: for --format digest a folder (OUT/CATEGORY/YYYY/MM/YYYYMMDD.md, each block byte
+    for byte as in the archive; days already there are added to); otherwise a file, written
+    atomically (- is stdout). --config reads the same options from a TOML file; options
+    given on the command line win.
+
+    Exit status: 0 done; 1 broken files left out or days not written; 2 usage or I/O error
+    (a bad pattern, a damaged STATE, a path with no digest): nothing is written then.
+
+    \b
+    Examples:
+      arxiv-digest select cs.CV --match "diffusion model" --exclude medical
+      arxiv-digest select cs.CV --match '"neural radiance"' --match re:nerfs? -o nerf.md
+      arxiv-digest select cs.CV --author "Kaiming He" --format atom -o he.xml
+      arxiv-digest select --config interests.toml
+    """
+    import time
+
+    from .outputs import atom_feed, reading_list, write_digests, write_jsonl
+    from .seen import SeenError, SeenState
+    from .select import Query, SelectError, read_config, select_archive
+
+    started = time.perf_counter()
+    context = click.get_current_context()
+    if given["config"] is not None:
+        try:
+            config = read_config(given["config"])
+        except (SelectError, OSError) as error:
+            where = f"{given['config']}: " if isinstance(error, OSError) else ""
+            click.echo(f"arxiv-digest: error: {where}{_reason(error)}", err=True)
+            sys.exit(EXIT_ERROR)
+        for key, value in config.items():
+            name = _SELECT_PARAMETERS[key]
+            if context.get_parameter_source(name) in (None, click.core.ParameterSource.DEFAULT):
+                given[name] = value
+    paths, output, output_format = given["paths"], given["output"], given["output_format"]
+    if not paths:
+        raise click.UsageError("give the archives or files to select from (or paths in --config)")
+    first, last = (  # a date of the config file, or a string of the command line
+        _date(value, option) if isinstance(value, str) else value
+        for value, option in ((given["start"], "--from"), (given["end"], "--to"))
+    )
+    try:
+        query = Query(
+            match=tuple(given["match"]),
+            exclude=tuple(given["exclude"]),
+            authors=tuple(given["authors"]),
+            categories=tuple(given["categories"]),
+            fields=tuple(given["fields"]) or ("title", "summary", "comment"),
+            first=first,
+            last=last,
+        )
+    except SelectError as error:
+        raise click.UsageError(str(error)) from None
+    if output_format == "digest" and output == "-":
+        raise click.UsageError("--format digest writes a folder of digests: give -o FOLDER")
+    state = None
+    if given["seen"] is not None:
+        try:
+            state = SeenState.load(given["seen"])
+        except SeenError as error:
+            click.echo(f"arxiv-digest: error: {error}", err=True)
+            sys.exit(EXIT_ERROR)
+    quiet = given["quiet"]
+    work = _work(paths, "nothing written", quiet)
+    # The outputs' folders are made if needed: the first run of a scheduled job just works.
+    folders = [output if output_format == "digest" else os.path.dirname(output)]
+    for folder in [*folders, os.path.dirname(given["seen"] or "")]:
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+    found = select_archive(
+        work, query, seen=state, blocks=output_format == "digest", jobs=given["jobs"] or _cores()
+    )
+    for problem in found.errors:
+        click.echo(f"arxiv-digest: error: {problem}", err=True)
+    emitted = list(found.selected)
+    failed_days = 0
+    if output_format == "digest":
+        for day in write_digests(emitted, output):
+            if day.error is not None:
+                click.echo(f"arxiv-digest: error: {day.error}", err=True)
+                failed_days += 1
+                emitted = [s for s in emitted if s.paper not in day.given]
+    else:
+        title = given["title"] or f"arXiv: {query.describe()}"
+        if output_format == "jsonl":
+
+            def render(file: IO[bytes]) -> None:
+                write_jsonl(emitted, file)
+
+        else:
+            data = (
+                atom_feed(emitted, title=title, self_url=given["feed_url"])
+                if output_format == "atom"
+                else reading_list(emitted, title=title).encode("utf-8")
+            )
+
+            def render(file: IO[bytes]) -> None:
+                file.write(data)
+
+        _write_to(output, render)
+    if state is not None:  # only once the output is in place
+        for item in emitted:
+            state.add(item.paper)
+        state.save()
+    if not quiet:
+        seen_note = f" ({found.already_seen} seen before)" if found.already_seen else ""
+        click.echo(
+            f"Selected {len(found.selected)} of {_plural(found.papers, 'paper')} in"
+            f" {_plural(found.files, 'file')}{seen_note} in {time.perf_counter() - started:.2f} s.",
+            err=True,
+        )
+    if found.unreadable:
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if found.errors or failed_days else EXIT_CLEAN)
+
+
+def _reason(error: Exception) -> str:
+    return (error.strerror or str(error)) if isinstance(error, OSError) else str(error)
 
 
 def run(argv: Sequence[str] | None = None) -> None:

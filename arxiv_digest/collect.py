@@ -1,29 +1,36 @@
 """Fetching days of papers from the arXiv API and writing them as digests: ``arxiv-digest collect``.
 
 This replaces the archives' generator script (see ``docs/writing.md``) and writes the same
-bytes for the same API answers, but:
+bytes for the same complete API answers, but it can be left unattended:
 
-* it asks for the days wanted only: one query, ``cat:X AND submittedDate:[A TO B]``, sorted by
-  submitted date, ascending, so the days come one after the other and only one is held in
-  memory;
-* each day is written once, atomically (a temporary file renamed into place): an interruption
-  leaves the finished days and no partial file;
-* a file with the same bytes is left alone, so a second run changes nothing.
+* the range is asked for in windows, one query each (``cat:X AND submittedDate:[A TO B]``,
+  sorted by submitted date): 31 days at first, then longer for a quiet category and shorter
+  for a busy one, so that a window holds about 5000 papers; only one is held in memory;
+* a window's answer is verified before any of its days replaces anything (``_api``): strict
+  pages, timeouts, retries, and the distinct papers received counted against the API's
+  ``totalResults``;
+* a day's file is merged, not replaced: the papers it held that the API did not return are
+  kept, their blocks as they were (``--replace`` writes the API's answer alone);
+* the day written must not break a rule of ``check`` that its old file did not break;
+* each day is written atomically, only inside the archive, and a file with the same bytes is
+  left alone, so a second run changes nothing.
 
-The client is the ``arxiv`` package (``pip install 'arxiv-digest[arxiv]'``), imported only when
-:func:`collect` runs.
+The client is the ``arxiv`` package (the ``arxiv`` extra), imported only when :func:`collect`
+runs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import time
-from collections.abc import Callable, Iterator
+import os
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
 import attrs
+
+from .errors import CollectError, MissingClientError
 
 __all__ = [
     "API_URL",
@@ -31,44 +38,34 @@ __all__ = [
     "CollectReport",
     "DayFailure",
     "MissingClientError",
+    "RangeProblem",
+    "check_archive",
     "check_category",
     "collect",
     "day_path",
+    "newest_day",
     "search_query",
 ]
 
 #: The arXiv API's query endpoint.
 API_URL = "https://export.arxiv.org/api/query"
 
+#: The days of the first query; a window's answer is held in memory until it is verified.
+WINDOW_DAYS = 31
+#: The papers a window aims at: after an answer of less than half, the next window is twice
+#: as long (up to a year); after one of more than twice, half as long. A quiet category is
+#: fetched in a few requests, a busy one in bounded memory.
+WINDOW_PAPERS = 5000
+
 #: What happened to one day: written for the first time, replaced, left alone (same bytes),
-#: no paper that day (nothing written), or not written (a paper the format cannot carry).
-Outcome = Literal["new", "updated", "unchanged", "empty", "failed"]
-
-_CATEGORY = re.compile(r"[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?")
-
-
-class CollectError(Exception):
-    """The API could not be read (after the retries), or answered something unusable.
-
-    >>> str(CollectError("the arXiv API answered HTTP 503"))
-    'the arXiv API answered HTTP 503'
-    """
-
-
-class MissingClientError(CollectError):
-    """The ``arxiv`` package, the API client, is not installed.
-
-    >>> print(MissingClientError())
-    collect needs the arxiv package: pip install 'arxiv-digest[arxiv]'
-    """
-
-    def __init__(self) -> None:
-        super().__init__("collect needs the arxiv package: pip install 'arxiv-digest[arxiv]'")
+#: no paper that day and no file (nothing written), not written (see the report's
+#: ``failed``), or not asked for because its range's answer could not be used.
+Outcome = Literal["new", "updated", "unchanged", "empty", "failed", "skipped"]
 
 
 @attrs.frozen
 class DayFailure:
-    """A day that was not written, and why (the message names the paper and the field).
+    """A day that was not written, and why (the message names the paper, field or rule).
 
     >>> DayFailure(dt.date(2023, 3, 11), "comment cannot hold a newline").date
     datetime.date(2023, 3, 11)
@@ -79,12 +76,31 @@ class DayFailure:
 
 
 @attrs.frozen
+class RangeProblem:
+    """A range whose answer did not add up after the retries, and what became of its days.
+
+    >>> RangeProblem(dt.date(2026, 8, 14), dt.date(2026, 8, 20), "...").last
+    datetime.date(2026, 8, 20)
+    """
+
+    first: dt.date
+    last: dt.date
+    message: str
+
+
+@attrs.frozen
 class CollectReport:
-    """What :func:`collect` did: how many days were new, updated, unchanged, empty, failed.
+    """What :func:`collect` did: days new, updated, unchanged, empty, failed, and papers kept.
+
+    ``kept`` counts the papers of existing files that the API did not return (kept in their
+    files), ``dropped`` those that ``replace`` dropped; ``incomplete`` the ranges whose
+    answer stayed short or empty; ``written`` the files written, in order.
 
     >>> report = CollectReport(new=2, updated=1, unchanged=4, empty=3, papers=512)
     >>> print(report.summary())
     10 days: 2 new, 1 updated, 4 unchanged, 3 without papers; 512 papers.
+    >>> print(CollectReport(updated=1, papers=17, kept=75).summary())  # doctest: +ELLIPSIS
+    1 day: 0 new, 1 updated, ...; 17 papers; kept 75 papers the API did not return.
     """
 
     new: int = 0
@@ -93,6 +109,11 @@ class CollectReport:
     empty: int = 0
     papers: int = 0
     failed: tuple[DayFailure, ...] = ()
+    skipped: int = 0
+    kept: int = 0
+    dropped: int = 0
+    incomplete: tuple[RangeProblem, ...] = ()
+    written: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """The one-line summary the command prints.
@@ -101,12 +122,26 @@ class CollectReport:
         1 day: 0 new, 0 updated, 0 unchanged, 1 without papers; 0 papers.
         """
         days = self.new + self.updated + self.unchanged + self.empty + len(self.failed)
+        days += self.skipped
         failed = f", {len(self.failed)} not written" if self.failed else ""
-        return (
+        skipped = f", {self.skipped} not fetched" if self.skipped else ""
+        text = (
             f"{days} {'day' if days == 1 else 'days'}: {self.new} new, {self.updated} updated,"
-            f" {self.unchanged} unchanged, {self.empty} without papers{failed};"
-            f" {self.papers} papers."
+            f" {self.unchanged} unchanged, {self.empty} without papers{failed}{skipped};"
+            f" {_papers(self.papers)}"
         )
+        if self.kept:
+            text += f"; kept {_papers(self.kept)} the API did not return"
+        if self.dropped:
+            text += f"; dropped {_papers(self.dropped)} the API did not return (--replace)"
+        if self.incomplete:
+            ranges = len(self.incomplete)
+            text += f"; {ranges} {'range' if ranges == 1 else 'ranges'} incomplete"
+        return text + "."
+
+
+def _papers(count: int) -> str:
+    return f"{count} {'paper' if count == 1 else 'papers'}"
 
 
 def search_query(category: str, start: dt.date, end: dt.date) -> str:
@@ -124,110 +159,200 @@ def search_query(category: str, start: dt.date, end: dt.date) -> str:
     return f"cat:{category} AND submittedDate:[{start:%Y%m%d}0000 TO {after:%Y%m%d}0000]"
 
 
-def day_path(archive: str | Path, category: str, date: dt.date) -> Path:
+def day_path(archive: str | os.PathLike[str], category: str, date: dt.date) -> Path:
     """Where a day goes in an archive: ``ARCHIVE/CATEGORY/YYYY/MM/YYYYMMDD.md``.
 
     >>> day_path("archive", "cs.CV", dt.date(2023, 3, 11)).as_posix()
     'archive/cs.CV/2023/03/20230311.md'
     """
-    return Path(archive, category, f"{date:%Y}", f"{date:%m}", f"{date:%Y%m%d}.md")
+    return Path(_day_file(archive, category, date))
+
+
+def _day_file(archive: str | os.PathLike[str], category: str, date: dt.date) -> str:
+    """:func:`day_path` as a string: asked for every day of a range, several times."""
+    year, month = f"{date.year:04d}", f"{date.month:02d}"
+    return os.path.join(archive, category, year, month, f"{year}{month}{date.day:02d}.md")
 
 
 def check_category(category: str) -> str:
-    """``category`` if it looks like an arXiv category (it becomes a directory name).
+    """``category`` if it is one of arXiv's categories (it also becomes a directory name).
 
     >>> check_category("astro-ph.CO")
     'astro-ph.CO'
-    >>> check_category("../x")
+    >>> check_category("cs.cv")
     Traceback (most recent call last):
-    ValueError: not an arXiv category (like cs.CV, math.AG, hep-th): '../x'
+    ValueError: not an arXiv category: 'cs.cv' (did you mean cs.CV?)
     """
-    if not _CATEGORY.fullmatch(category):
-        raise ValueError(f"not an arXiv category (like cs.CV, math.AG, hep-th): {category!r}")
+    from .taxonomy import categories, nearest_category
+
+    if category not in categories():
+        nearest = nearest_category(category)
+        hint = f" (did you mean {nearest}?)" if nearest else " (like cs.CV, math.AG, hep-th)"
+        raise ValueError(f"not an arXiv category: {category!r}{hint}")
     return category
 
 
-def _client(api_url: str | None, delay: float, page_size: int) -> Any:
-    """An ``arxiv.Client`` for ``api_url``; its own retries are off (we retry with backoff)."""
-    from .files import signals_held
+def check_archive(archive: str | os.PathLike[str], category: str) -> None:
+    """Refuse an archive root that is the category's own folder (``-o cs.CV`` for cs.CV).
 
+    Days go to ``ARCHIVE/CATEGORY/...``: given the category folder, they would land in
+    ``cs.CV/cs.CV/``. A folder named like the category that holds the category's folder is a
+    root, and accepted.
+
+    >>> check_archive("archive", "cs.CV")
+    >>> check_archive("archive/cs.CV", "cs.CV")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: archive/cs.CV is the cs.CV folder itself: give the archive's root, ... (archive)
+    """
+    path = os.path.abspath(archive)
+    if os.path.basename(path) == category and not os.path.isdir(os.path.join(path, category)):
+        parent = os.path.dirname(os.fspath(archive).rstrip("/\\")) or "."
+        raise ValueError(
+            f"{os.fspath(archive)} is the {category} folder itself: give the archive's root,"
+            f" the folder that holds it ({parent})"
+        )
+
+
+def newest_day(archive: str | os.PathLike[str], category: str) -> dt.date | None:
+    """The newest day with a file in ``ARCHIVE/CATEGORY/YYYY/MM/``, or None.
+
+    >>> newest_day("tests/corpus", "cs.CV")
+    datetime.date(2026, 8, 12)
+    """
+    newest: dt.date | None = None
+    root = os.path.join(archive, category)
+    for year in _names(root, 4):
+        for month in _names(os.path.join(root, year), 2):
+            for name in _names(os.path.join(root, year, month), 11):
+                if name.endswith(".md") and name[:6] == year + month:
+                    try:
+                        day = dt.date(int(name[:4]), int(name[4:6]), int(name[6:8]))
+                    except ValueError:
+                        continue
+                    newest = day if newest is None else max(newest, day)
+    return newest
+
+
+def _names(folder: str, length: int) -> list[str]:
+    """The names in ``folder`` of ``length`` characters starting with a digit (none if absent)."""
     try:
-        with signals_held():  # lxml is an extension: hold Ctrl-C while it loads, as for orjson
-            import arxiv
-    except ImportError:
-        raise MissingClientError() from None
-
-    client = arxiv.Client(page_size=page_size, delay_seconds=delay, num_retries=0)
-    # On this instance only: other clients in the process keep the real endpoint.
-    url = (api_url or API_URL).replace("{", "{{").replace("}", "}}")
-    client.query_url_format = url + "?{}"
-    return client
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return [n for n in names if len(n) == length and n[:1].isdigit()]
 
 
-def _retryable(error: BaseException) -> str | None:
-    """Why ``error`` is worth another try (rate limit, server error, network), or None."""
-    import arxiv
+def _had_papers(
+    archive: str | os.PathLike[str], category: str, first: dt.date, last: dt.date
+) -> bool:
+    """Whether an empty answer for ``first``..``last`` must be a fault of the API.
 
-    if isinstance(error, arxiv.HTTPError):
-        if error.status == 429 or error.status >= 500:
-            return f"the arXiv API answered HTTP {error.status}"
-        return None
-    if isinstance(error, arxiv.UnexpectedEmptyPageError):
-        return "the arXiv API sent an empty page in the middle of the results"
-    if isinstance(error, OSError):  # requests' errors are OSErrors: refused, reset, timed out
-        return f"cannot reach the arXiv API: {error}"
+    True when the archive holds a day of the range, or holds at least half of the same days
+    a week before (a category with papers most days); a small category's quiet week is not.
+    """
+    span = (last - first).days + 1
+    days = [first + dt.timedelta(days=offset) for offset in range(-7, span)]
+    held = [day for day in days if os.path.exists(_day_file(archive, category, day))]
+    return (
+        any(day >= first for day in held)
+        or 2 * sum(day <= last - dt.timedelta(days=7) for day in held) >= span
+    )
+
+
+@attrs.frozen
+class _Day:
+    outcome: Outcome
+    papers: int = 0
+    kept: int = 0
+    dropped: int = 0
+    message: str | None = None
+
+
+def _new_findings(new: str, old: str | None, shown: str, repeats: bool) -> str | None:
+    """The first rule of ``check`` the new text breaks more often than the old, or None.
+
+    ``repeats``: the repeats of the API's answer were asked for (``--no-fix``), so AD103 is
+    not counted.
+    """
+    from .checks import check_text
+
+    found = [f for f in check_text(new, shown) if not (repeats and f.code == "AD103")]
+    before = Counter(f.code for f in check_text(old, shown)) if old is not None else Counter()
+    extra = Counter(f.code for f in found) - before
+    for finding in found:
+        if extra[finding.code]:
+            return f"it would break a rule the file did not: {finding.text()}"
     return None
 
 
-def _results(client: Any, search: Any, retries: int, backoff: float, url: str) -> Iterator[Any]:
-    """The search's results, retrying a failed page where it failed, with growing waits.
-
-    The client pages with the API's ``start``; after a failure the search starts again at the
-    first result not yet handed over, so nothing is fetched or handed over twice.
-    """
-    import arxiv
-
-    handed = failures = 0
-    while True:
-        try:
-            for result in client.results(search, offset=handed):
-                handed += 1
-                failures = 0
-                yield result
-            return
-        except (arxiv.ArxivError, OSError) as error:
-            reason = _retryable(error)
-            if reason is None:
-                status = getattr(error, "status", None)
-                answer = f"HTTP {status}" if status else str(error)
-                raise CollectError(f"the arXiv API at {url} answered {answer}") from error
-            if failures >= retries:
-                raise CollectError(
-                    f"{reason}; gave up after {retries} {'retry' if retries == 1 else 'retries'}"
-                ) from error
-            time.sleep(backoff * 2**failures)
-            failures += 1
-
-
-def _write_day(results: list[Any], path: Path, label: str) -> tuple[Outcome, str | None]:
-    from .files import write_atomic
+def _write_day(
+    results: list[Any],
+    path: Path,
+    root: str,
+    label: str,
+    *,
+    fix: bool,
+    replace: bool,
+) -> _Day:
+    """Verify one day's result against its old file and write it when it differs."""
+    from .errors import DigestError
+    from .files import is_inside, regular_bytes, write_atomic
+    from .fix import fix_digest
     from .model import Digest
+    from .parser import parse_digest
     from .serializer import serialize_digest
 
+    shown = str(path)
+    try:
+        if not is_inside(root, os.path.realpath(path)):
+            raise ValueError("leads outside the archive through a symbolic link")
+        old_bytes = regular_bytes(path, shown)
+    except ValueError as error:
+        return _Day("failed", message=str(error).removeprefix(f"{shown}: "))
+    old = None
+    if old_bytes is not None:
+        try:
+            old = parse_digest(old_bytes.decode("utf-8"), path=shown)
+        except (DigestError, UnicodeDecodeError) as error:
+            reason = str(error).splitlines()[0].removeprefix(f"{shown}:")
+            return _Day("failed", message=f"the file there does not parse ({reason.strip()})")
+    if not results:
+        return _Day("unchanged", kept=len(old.papers)) if old is not None else _Day("empty")
     try:
         digest = Digest.from_results(results, category=label)
     except ValueError as error:
-        return "failed", str(error)
-    data = serialize_digest(digest).encode("utf-8")
-    if path.is_file():
-        if path.read_bytes() == data:
-            return "unchanged", None
-        outcome: Outcome = "updated"
-    else:
-        outcome = "new"
+        return _Day("failed", message=str(error))
+    if fix:
+        # The API's own answer: an exact repeat, or an older version beside the newer one, is
+        # an artefact of paging (the API holds one record a paper), never a paper of its own.
+        digest = fix_digest(digest, unsafe=True)[0]
+    returned = {paper.arxiv_id for paper in digest.papers}
+    kept = dropped = 0
+    if old is not None:
+        others = tuple(p for p in old.papers if p.arxiv_id not in returned)
+        if replace:
+            dropped = len({p.arxiv_id for p in others})
+        else:
+            # The generator's order: by published, stable; the API's papers first on a tie.
+            merged = sorted(digest.papers + others, key=lambda paper: paper.published)
+            digest = attrs.evolve(digest, papers=tuple(merged))
+        digest = attrs.evolve(digest, newline=old.newline)
+    if fix and old is not None:
+        digest = fix_digest(digest)[0]  # exact repeats among the kept blocks
+    if old is not None and not replace:
+        kept = sum(paper.arxiv_id not in returned for paper in digest.papers)
+    text = serialize_digest(digest)
+    before = None if old_bytes is None else old_bytes.decode()
+    problem = _new_findings(text, before, shown, repeats=not fix)
+    if problem is not None:
+        return _Day("failed", message=problem)
+    papers = len(digest.papers) - kept
+    data = text.encode("utf-8")
+    if old_bytes == data:
+        return _Day("unchanged", papers, kept, dropped)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, data)
-    return outcome, None
+    return _Day("new" if old_bytes is None else "updated", papers, kept, dropped)
 
 
 def collect(
@@ -241,97 +366,149 @@ def collect(
     page_size: int = 200,
     retries: int = 5,
     backoff: float = 5.0,
-    label: str = "cs.CV",
+    timeout: tuple[float, float] = (30.0, 120.0),
+    label: str | None = None,
+    fix: bool = True,
+    replace: bool = False,
     on_day: Callable[[dt.date, Outcome, int], None] | None = None,
+    on_message: Callable[[str], None] | None = None,
 ) -> CollectReport:
     """Fetch ``category``'s papers of the UTC days ``start`` to ``end`` and write them.
 
-    Both ends are included; one digest a day is written under ``archive``.
+    Both ends are included; one digest a day is written under ``archive``, at
+    :func:`day_path`, as the generator writes it: the papers sorted by ``published`` (stable:
+    the API's order breaks ties), the header ``# Arxiv Papers in {label} on YYYY-MM-DD``
+    (``label`` defaults to the category), every exact repeat dropped when ``fix`` (as
+    ``arxiv-digest fix`` would).
 
-    Each day goes to :func:`day_path`, exactly as the generator writes it: the papers sorted
-    by ``published`` (stable: the API's order breaks ties), the header ``# Arxiv Papers in
-    {label} on YYYY-MM-DD`` (the generator's label is ``cs.CV`` whatever the category).
-    A day with no paper writes nothing; a file with the same bytes is left alone; a different
-    one is replaced atomically. A day holding a paper the format cannot carry (a value with a
-    newline not followed by two spaces) is not written: it is in ``failed``, and the other days
-    go on.
+    The range is asked for in windows, :data:`WINDOW_DAYS` at first, then sized after the
+    answers to hold about :data:`WINDOW_PAPERS` papers. A window's answer is verified
+    before it replaces anything: HTTP 429 and 5xx, network errors, timeouts (``timeout`` is
+    the connect and the read timeout of every request) and pages that cannot be trusted are
+    asked again ``retries`` times, waiting ``backoff``, then twice as long each time (or what
+    the server's ``Retry-After`` says); an answer whose distinct papers are not the API's
+    ``totalResults`` is asked again from the start. When it stays short, its days are still
+    merged in (nothing is lost) and the window is in ``incomplete``; when it stays empty for
+    a range the archive shows had papers (its days, or the same days a week before), nothing
+    is written and the window is in ``incomplete`` too. Anything else raises
+    :class:`CollectError` (the days of earlier windows stay written).
 
-    ``delay`` is the wait between requests (the API's terms ask for 3 s); ``page_size`` the
-    results per request. HTTP 429 and 5xx, network errors and the API's sporadic empty pages
-    are retried ``retries`` times, waiting ``backoff``, then twice as long each time, and the
-    search goes on where it stopped; anything else raises :class:`CollectError`.
-    ``on_day(date, outcome, papers)`` is called for every day of the range, in order.
+    A day's existing file keeps the papers the API did not return, their blocks as they
+    were (``kept``); with ``replace`` the API's answer alone is written (``dropped``). A day
+    with no paper writes nothing; a file with the same bytes is left alone. A day is not
+    written (it is in ``failed`` and the other days go on) when it holds a paper the format
+    cannot carry, when the result would break a rule of ``check`` the old file did not
+    break, when its file does not parse, is not a regular file, or is reached through a
+    symbolic link that leads out of the archive.
 
+    ``on_day(date, outcome, papers)`` is called for every day of the range, in order;
+    ``on_message(line)`` for each retry as it happens and each day that kept papers.
     Raises :class:`MissingClientError` when the ``arxiv`` package is not installed.
 
     >>> collect("cs.CV", dt.date(2023, 3, 12), dt.date(2023, 3, 11), "archive")
     Traceback (most recent call last):
     ValueError: the range ends (2023-03-11) before it starts (2023-03-12)
     """
+    from ._api import Fetcher
+
     check_category(category)
+    check_archive(archive, category)
     if end < start:
         raise ValueError(f"the range ends ({end}) before it starts ({start})")
-    client = _client(api_url, delay, page_size)
-    import arxiv
-
-    search = arxiv.Search(
-        query=search_query(category, start, end),
-        max_results=None,
-        sort_by=arxiv.SortCriterion.SubmittedDate,
-        sort_order=arxiv.SortOrder.Ascending,
+    today = dt.datetime.now(dt.timezone.utc).date()
+    if end > today:
+        raise ValueError(
+            f"the range ends ({end}) after today ({today}, UTC): no paper is there yet"
+        )
+    say = on_message if on_message is not None else (lambda line: None)
+    fetcher = Fetcher(
+        api_url or API_URL,
+        delay=delay,
+        page_size=page_size,
+        retries=retries,
+        backoff=backoff,
+        timeout=timeout,
+        say=say,
     )
-    counts: dict[Outcome, int] = {"new": 0, "updated": 0, "unchanged": 0, "empty": 0, "failed": 0}
+    root = os.path.realpath(archive)
+    counts: Counter[str] = Counter()
     failed: list[DayFailure] = []
-    papers = 0
-    next_day = start  # the first day not yet reported
-
-    def empty_until(date: dt.date) -> None:
-        nonlocal next_day
-        while next_day < date:  # the days before it had no paper
-            counts["empty"] += 1
-            if on_day is not None:
-                on_day(next_day, "empty", 0)
-            next_day += dt.timedelta(days=1)
-
-    def finish(date: dt.date, results: list[Any]) -> None:
-        nonlocal next_day, papers
-        empty_until(date)
-        outcome, message = _write_day(results, day_path(archive, category, date), label)
-        counts[outcome] += 1
-        if message is not None:
-            failed.append(DayFailure(date, message))
-        else:
-            papers += len(results)
-        if on_day is not None:
-            on_day(date, outcome, len(results))
-        next_day = date + dt.timedelta(days=1)
-
-    day: dt.date | None = None
-    buffered: list[Any] = []
-    url = api_url or API_URL
-    for result in _results(client, search, retries, backoff, url):
-        date = result.published.astimezone(dt.timezone.utc).date()
-        if not start <= date <= end:
-            continue  # the minute of 00:00 after the range (see search_query)
-        if date != day:
-            if day is not None and date < day:
-                raise CollectError(
-                    f"the arXiv API at {url} sent {result.entry_id} (published"
-                    f" {result.published}) after papers of {day}: the results are not in"
-                    " submitted-date order, so the days cannot be written one at a time"
+    incomplete: list[RangeProblem] = []
+    written: list[str] = []
+    one = dt.timedelta(days=1)
+    first, length = start, WINDOW_DAYS
+    while first <= end:
+        last = min(end, first + dt.timedelta(days=length - 1))
+        expect = _had_papers(archive, category, first, last)
+        answer = fetcher.fetch(search_query(category, first, last), expect)
+        days: dict[dt.date, list[Any]] = {}
+        for result in answer.results:
+            date = result.published.astimezone(dt.timezone.utc).date()
+            if first <= date <= last:  # not the minute of 00:00 after the range
+                days.setdefault(date, []).append(result)
+        if not answer.results and answer.problem is not None:
+            incomplete.append(
+                RangeProblem(
+                    first,
+                    last,
+                    f"the arXiv API returned no papers for {first}..{last},"
+                    " which had papers; nothing written",
                 )
-            if day is not None:
-                finish(day, buffered)
-            day, buffered = date, []
-        buffered.append(result)
-    if day is not None:
-        finish(day, buffered)
-    empty_until(end + dt.timedelta(days=1))
+            )
+        elif answer.problem is not None:
+            incomplete.append(
+                RangeProblem(
+                    first,
+                    last,
+                    f"{first}..{last}: {answer.problem}; its days were written keeping every"
+                    " paper their files held",
+                )
+            )
+        day = first
+        while day <= last:
+            path_text = _day_file(archive, category, day)
+            if not answer.results and answer.problem is not None:
+                done = _Day("skipped")
+            elif day not in days and not os.path.lexists(path_text):
+                done = _Day("empty")  # most days of a long range: no need to look further
+            else:
+                path = Path(path_text)
+                done = _write_day(
+                    days.get(day, []),
+                    path,
+                    root,
+                    label or category,
+                    fix=fix,
+                    replace=replace and answer.problem is None,
+                )
+                if done.message is not None:
+                    failed.append(DayFailure(day, done.message))
+                if done.outcome in ("new", "updated"):
+                    written.append(str(path))
+                if done.kept:
+                    say(f"{day}: kept {_papers(done.kept)} the API did not return")
+            counts[done.outcome] += 1
+            counts["papers"] += done.papers
+            counts["kept"] += done.kept
+            counts["dropped"] += done.dropped
+            if on_day is not None:
+                on_day(day, done.outcome, done.papers)
+            day += one
+        first = last + one
+        if answer.total < WINDOW_PAPERS // 2:
+            length = min(2 * length, 366)
+        elif answer.total > 2 * WINDOW_PAPERS:
+            length = max(length // 2, 1)
     return CollectReport(
         new=counts["new"],
         updated=counts["updated"],
         unchanged=counts["unchanged"],
         empty=counts["empty"],
-        papers=papers,
+        papers=counts["papers"],
         failed=tuple(failed),
+        skipped=counts["skipped"],
+        kept=counts["kept"],
+        dropped=counts["dropped"],
+        incomplete=tuple(incomplete),
+        written=tuple(written),
     )

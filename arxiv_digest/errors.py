@@ -8,7 +8,20 @@ from __future__ import annotations
 
 import os
 
-__all__ = ["DigestError", "DigestSyntaxError"]
+__all__ = [
+    "INSTALL_ARXIV",
+    "CollectError",
+    "DigestError",
+    "DigestSyntaxError",
+    "MissingClientError",
+]
+
+#: How to install ``collect``'s client until arxiv-digest is on a package index: from the
+#: repository, at the tag of this version (tests/test_collect_job.py holds every install line
+#: of the docs to it).
+INSTALL_ARXIV = (
+    "pip install 'arxiv-digest[arxiv] @ git+https://github.com/arxiv-digest/arxiv-digest@v0.1.0'"
+)
 
 # Characters a terminal would not draw as one cell: shown as a space in the caret snippet.
 _SHOWN_AS_SPACE = frozenset("\t\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\ufeff")
@@ -121,3 +134,22 @@ def _rebuild_syntax_error(
         source_line=source_line,
         expected=expected,
     )
+
+
+class CollectError(Exception):
+    """``collect`` could not read the arXiv API (after the retries), or it answered nonsense.
+
+    >>> str(CollectError("HTTP 503 from the arXiv API; gave up after 5 retries"))
+    'HTTP 503 from the arXiv API; gave up after 5 retries'
+    """
+
+
+class MissingClientError(CollectError):
+    """The ``arxiv`` package, the API client of ``collect``, is not installed.
+
+    >>> print(MissingClientError())  # doctest: +ELLIPSIS
+    collect needs the arxiv package: pip install 'arxiv-digest[arxiv] @ git+https://...@v0.1.0'
+    """
+
+    def __init__(self) -> None:
+        super().__init__(f"collect needs the arxiv package: {INSTALL_ARXIV}")

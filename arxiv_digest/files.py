@@ -13,6 +13,7 @@ import errno
 import os
 import re
 import signal
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO, TYPE_CHECKING
@@ -27,6 +28,8 @@ __all__ = [
     "atomic_output",
     "find_digests",
     "hold_signals",
+    "is_inside",
+    "regular_bytes",
     "release_signals",
     "signals_held",
     "sync_early",
@@ -355,3 +358,59 @@ def write_digest(digest: Digest, path: str | os.PathLike[str]) -> None:
     from .serializer import serialize_digest
 
     write_atomic(path, serialize_digest(digest).encode("utf-8"))
+
+
+def is_inside(root: str, path: str) -> bool:
+    """Whether ``path`` is ``root`` or below it (both absolute and resolved: ``realpath``).
+
+    A path whose real location is outside an output folder (a symbolic link on the way)
+    is refused by the commands that write into one (``from-json``, ``collect``).
+
+    >>> is_inside("/archive", "/archive/cs.CV/2023"), is_inside("/archive", "/archived")
+    (True, False)
+    """
+    return path == root or os.path.commonpath([root, path]) == root
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(mode: int) -> str:
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+
+
+def regular_bytes(target: str | os.PathLike[str], shown: str) -> bytes | None:
+    """The bytes of the regular file at ``target``; None when nothing is there.
+
+    Raises ValueError (its message starts with ``shown``) for anything else there: opened
+    without following a link and without blocking, so a FIFO put there meanwhile cannot hang
+    the run either.
+
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> regular_bytes(os.path.join(folder, "absent.md"), "absent.md") is None
+    True
+    >>> regular_bytes(folder, "out")
+    Traceback (most recent call last):
+    ValueError: out: is a directory, not a regular file; not replaced
+    """
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"{shown}: is {_not_regular(mode)}, not a regular file; not replaced")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(target, flags)
+    with open(descriptor, "rb") as file:
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise ValueError(f"{shown}: is {_not_regular(mode)}, not a regular file; not replaced")
+        return file.read()

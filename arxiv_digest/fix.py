@@ -14,6 +14,8 @@ Each fix carries the code of the rule whose findings it removes:
   paper has the same ``published`` time, so that place is in order either way.
 * **AD104** (safe): papers out of ``published`` order are put back with a *stable* sort, as
   the generator does, so a file the generator wrote comes back to its exact bytes.
+* **AD305** (safe): ``fix`` of a folder writes a stale calendar again, as
+  ``arxiv-digest calendar`` does (:func:`arxiv_digest.calendar.update_calendar`).
 
 Nothing else is changed: a header date that is not the file name's (AD101) or a file in the
 wrong folder (AD102) needs a person. A file with a syntax error (AD001) is never touched.
@@ -71,6 +73,7 @@ FIXES: tuple[tuple[str, bool, str], ...] = (
     ("AD103", True, "an exact repeat of a paper is dropped; the first stays"),
     ("AD103", False, "a paper listed in several versions keeps its newest version only"),
     ("AD104", True, "papers are put back in published order with a stable sort"),
+    ("AD305", True, "a folder's stale calendar is written again as `calendar` writes it"),
 )
 
 #: The codes whose findings a fix may remove: a file without them is left as it is.

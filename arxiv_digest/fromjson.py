@@ -10,7 +10,6 @@ Python: :func:`rebuild` takes the lines and the folder and returns a :class:`Rep
 from __future__ import annotations
 
 import os
-import stat
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
@@ -141,45 +140,6 @@ def _relative_parts(relative: str) -> tuple[str, ...]:
     return parts
 
 
-def _inside(root: str, path: str) -> bool:
-    return path == root or os.path.commonpath([root, path]) == root
-
-
-_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISLNK, "a symbolic link"),
-    (stat.S_ISFIFO, "a FIFO"),
-    (stat.S_ISSOCK, "a socket"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-)
-
-
-def _not_regular(mode: int) -> str:
-    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
-
-
-def _existing_bytes(target: str, shown: str) -> bytes | None:
-    """The bytes of the regular file at ``target``; None when nothing is there.
-
-    Raises ValueError for anything else there: opened without following a link and without
-    blocking, so a FIFO put there meanwhile cannot hang the run either.
-    """
-    try:
-        mode = os.lstat(target).st_mode
-    except FileNotFoundError:
-        return None
-    if not stat.S_ISREG(mode):
-        raise ValueError(f"{shown}: is {_not_regular(mode)}, not a regular file; not replaced")
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    descriptor = os.open(target, flags)
-    with open(descriptor, "rb") as file:
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            raise ValueError(f"{shown}: is {_not_regular(mode)}, not a regular file; not replaced")
-        return file.read()
-
-
 def _write_line(
     number: int, line: bytes, root: str, given: str, force: bool, loads: Any, size: int
 ) -> LineResult:
@@ -187,7 +147,7 @@ def _write_line(
 
     ``given`` is the folder as the user named it, for messages.
     """
-    from .files import write_atomic
+    from .files import is_inside, regular_bytes, write_atomic
     from .jsondata import digest_from_dict
     from .serializer import serialize_digest
 
@@ -198,12 +158,12 @@ def _write_line(
         parts = _relative_parts(relative)
         target = os.path.join(root, *parts)
         shown = os.path.join(given, *parts)
-        if not _inside(root, os.path.realpath(target)):
+        if not is_inside(root, os.path.realpath(target)):
             raise ValueError(
                 f"path {relative!r} leads outside the output directory through a symbolic link"
             )
         data = serialize_digest(digest).encode("utf-8")
-        existing = _existing_bytes(target, shown)
+        existing = regular_bytes(target, shown)
         if existing == data:
             return LineResult(number, UNCHANGED, relative, size=size)
         if existing is not None and not force:

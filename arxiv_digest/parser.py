@@ -50,6 +50,7 @@ __all__ = [
     "iter_blocks",
     "iter_papers",
     "lark_parser",
+    "paper_blocks",
     "parse_decoded",
     "parse_digest",
     "parse_paper",
@@ -464,6 +465,24 @@ def _block_starts(text: str) -> list[int]:
         starts.append(pos)
         pos = text.find("\n### ", pos)
     return starts
+
+
+def paper_blocks(text: str) -> list[str]:
+    """The source text of each paper block of a digest's text, in order, line endings kept.
+
+    Each block runs from its title line (``### ``) to the next one, its empty lines included:
+    for a text that :func:`parse_digest` accepts strictly, one block per paper, the same
+    characters the file holds (``select`` copies them into its digests, never re-serialized).
+
+    >>> text = read_text("tests/corpus/cs.CV/2023/03/20230311.md")
+    >>> blocks = paper_blocks(text)
+    >>> len(blocks), blocks[0].splitlines()[0]
+    (45, '### ReBound: An Open-Source 3D Bounding Box Annotation Tool for Active Learning')
+    >>> text == text[: text.index("### ")] + "".join(blocks)
+    True
+    """
+    bounds = [*_block_starts(text), len(text)]
+    return [text[begin:end] for begin, end in zip(bounds, bounds[1:])]
 
 
 def _lenient(text: str, path: str | None, newline: str) -> Digest:

@@ -14,10 +14,17 @@ as the paper holds it, so the ``arxiv`` client reads back the value the digest w
 from: a summary without its original line breaks (the digest replaced them by spaces, so
 they are gone), a comment with its ``"\\n  "`` continuation breaks (as the API wraps them).
 
-Faults for the retry tests: ``faults`` maps a request's index (0 for the first) to the HTTP
-status to answer instead (429, 503, ...); ``hold_at`` blocks that request until ``release``
-is set, so a test can interrupt the client while it waits; ``wrong_order`` sorts the
-opposite way to ``sortOrder``.
+Faults, as the real API shows them: ``faults`` maps a request's index (0 for the first) to
+what goes wrong with that one answer: an HTTP status (429, 503, ...) or a :class:`Fault`
+(``Fault.status(429, retry_after="1")``, an empty first page, an empty page in the middle, a
+short page, a ``totalResults`` that under-reports or reads 0, a page that overlaps or skips
+the previous one, an entry without ``<published>`` or with a malformed one, an entry dropped,
+truncated XML, a connection accepted and never answered). ``missing`` are papers the API
+counts in ``totalResults`` and never sends (a short answer on every try); ``repeated`` are
+papers every answer lists (and counts) twice. ``hold_at`` blocks that request until
+``release`` is set, so a test can interrupt the client while it waits; ``wrong_order``
+sorts the opposite way to ``sortOrder``. Every wait is bounded (60 s), so a test cannot
+hang on the server.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -51,11 +59,6 @@ def _attribute(value: str) -> str:
 
 def _when(value: dt.datetime) -> str:
     return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _minute(value: dt.datetime) -> str:
-    """The API's submittedDate key: GMT, to the minute (``[A TO B]`` is inclusive)."""
-    return value.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M")
 
 
 def entry(paper: Any) -> str:
@@ -136,8 +139,12 @@ def select(papers: Sequence[Any], params: Mapping[str, str], *, reverse: bool = 
             category = term[len("cat:") :]
             matched = [p for p in matched if category in p.categories]
         elif found := _DATE_RANGE.fullmatch(term):
-            low, high = found.groups()
-            matched = [p for p in matched if low <= _minute(p.published) <= high]
+            low, high = (
+                dt.datetime.strptime(value, "%Y%m%d%H%M").replace(tzinfo=dt.timezone.utc)
+                for value in found.groups()
+            )
+            high += dt.timedelta(minutes=1)  # [A TO B] is inclusive, to the minute
+            matched = [p for p in matched if low <= p.published < high]
         else:
             raise QueryError(f"unsupported term {term!r}")
     order = params.get("sortOrder", "descending")
@@ -153,6 +160,70 @@ def select(papers: Sequence[Any], params: Mapping[str, str], *, reverse: bool = 
     return matched
 
 
+@dataclass(frozen=True)
+class Fault:
+    """What goes wrong with one answer; build one with the class methods."""
+
+    kind: str
+    value: int = 0
+    retry_after: str | None = None
+
+    @classmethod
+    def status(cls, code: int, retry_after: str | None = None) -> Fault:
+        """Answer HTTP ``code`` (with a ``Retry-After`` header when given)."""
+        return cls("status", code, retry_after)
+
+    @classmethod
+    def empty(cls) -> Fault:
+        """The API's empty answer: no entry and ``totalResults`` 0, whatever the query."""
+        return cls("empty")
+
+    @classmethod
+    def empty_page(cls) -> Fault:
+        """No entry, with the true ``totalResults`` (an empty page in the middle)."""
+        return cls("empty-page")
+
+    @classmethod
+    def short(cls, count: int) -> Fault:
+        """The page without its last ``count`` entries."""
+        return cls("short", count)
+
+    @classmethod
+    def total(cls, count: int) -> Fault:
+        """``totalResults`` reads ``count`` (under-reports, or 0)."""
+        return cls("total", count)
+
+    @classmethod
+    def shift(cls, count: int) -> Fault:
+        """The page starts ``count`` results later (negative: it overlaps the previous one)."""
+        return cls("shift", count)
+
+    @classmethod
+    def no_published(cls) -> Fault:
+        """The page's first entry has no ``<published>``."""
+        return cls("no-published")
+
+    @classmethod
+    def bad_published(cls) -> Fault:
+        """The page's first entry has a ``<published>`` that is not a time."""
+        return cls("bad-published")
+
+    @classmethod
+    def drop_entry(cls) -> Fault:
+        """One entry of the page (its middle one) is left out."""
+        return cls("drop-entry")
+
+    @classmethod
+    def truncated(cls) -> Fault:
+        """The body stops in the middle of the second entry (a cut connection)."""
+        return cls("truncated")
+
+    @classmethod
+    def hang(cls) -> Fault:
+        """The connection is accepted and never answered (until the server stops)."""
+        return cls("hang")
+
+
 class FakeArxivAPI:
     """The server: start it with :meth:`running`; ``url`` is what ``--api-url`` takes."""
 
@@ -160,13 +231,20 @@ class FakeArxivAPI:
         self,
         papers: Sequence[Any],
         *,
-        faults: Mapping[int, int] | None = None,
+        faults: Mapping[int, int | Fault] | None = None,
         hold_at: int | None = None,
         wrong_order: bool = False,
+        missing: Sequence[str] = (),
+        repeated: Sequence[str] = (),
     ) -> None:
         self.papers = list(papers)
         self.wrong_order = wrong_order
-        self.faults = dict(faults or {})
+        self.faults = {
+            index: Fault.status(fault) if isinstance(fault, int) else fault
+            for index, fault in (faults or {}).items()
+        }
+        self.missing = frozenset(missing)
+        self.repeated = frozenset(repeated)
         self.hold_at = hold_at
         self.held = threading.Event()
         self.release = threading.Event()
@@ -182,8 +260,8 @@ class FakeArxivAPI:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/api/query"
 
-    def answer(self, path: str) -> tuple[int, bytes]:
-        """The status and body for one request."""
+    def answer(self, path: str) -> tuple[int, bytes, dict[str, str]]:
+        """The status, body and extra headers for one request (status 0: no answer at all)."""
         parts = urlsplit(path)
         params = {
             key: values[-1] for key, values in parse_qs(parts.query, keep_blank_values=True).items()
@@ -197,26 +275,52 @@ class FakeArxivAPI:
             self.release.wait(timeout=60)
         if parts.path != "/api/query":
             record["status"] = 404
-            return 404, b"not found\n"
-        if index in self.faults:
-            record["status"] = self.faults[index]
-            return self.faults[index], b"<error>try again later</error>\n"
+            return 404, b"not found\n", {}
+        fault = self.faults.get(index)
+        record["fault"] = fault
+        if fault is not None and fault.kind == "hang":
+            record["status"] = 0
+            self.release.wait(timeout=60)
+            return 0, b"", {}
+        if fault is not None and fault.kind == "status":
+            record["status"] = fault.value
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            return fault.value, b"<error>try again later</error>\n", headers
         try:
             matched = select(self.papers, params, reverse=self.wrong_order)
             start = int(params.get("start", "0"))
             per_page = int(params.get("max_results", "10"))
         except (QueryError, ValueError) as error:
             record["status"] = 400
-            return 400, str(error).encode()
-        page = matched[start : start + per_page]
-        record.update(status=200, total=len(matched), sent=len(page))
-        return 200, feed(
-            page,
-            query=parts.query,
-            total=len(matched),
-            start=start,
-            per_page=len(page),
-        )
+            return 400, str(error).encode(), {}
+        # A repeated paper is listed (and counted) twice; a missing one counted, never sent.
+        listed = [q for p in matched for q in ([p, p] if p.entry_id in self.repeated else [p])]
+        total = len(listed)
+        sent = [p for p in listed if p.entry_id not in self.missing]
+        kind = fault.kind if fault is not None else ""
+        if kind == "shift":
+            start = max(0, start + fault.value)  # type: ignore[union-attr]
+        page = sent[start : start + per_page]
+        if kind == "empty":
+            page, total = [], 0
+        elif kind == "empty-page":
+            page = []
+        elif kind == "short":
+            page = page[: max(0, len(page) - fault.value)]  # type: ignore[union-attr]
+        elif kind == "total":
+            total = fault.value  # type: ignore[union-attr]
+        elif kind == "drop-entry" and page:
+            del page[len(page) // 2]
+        record.update(status=200, total=total, sent=len(page))
+        body = feed(page, query=parts.query, total=total, start=start, per_page=len(page))
+        if kind in ("no-published", "bad-published") and page:
+            published = f"<published>{_when(page[0].published)}</published>"
+            broken = "" if kind == "no-published" else "<published>2023-13-45T25:61:00Z</published>"
+            body = body.replace(published.encode(), broken.encode(), 1)
+        elif kind == "truncated":
+            second = body.find(b"<entry>", body.find(b"<entry>") + 1)
+            body = body[: second + 200] if second > 0 else body[: len(body) // 2]
+        return 200, body, {}
 
     @contextmanager
     def running(self) -> Iterator[FakeArxivAPI]:
@@ -225,8 +329,13 @@ class FakeArxivAPI:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                status, body = api.answer(self.path)
+                status, body, headers = api.answer(self.path)
+                if not status:
+                    self.close_connection = True
+                    return  # accepted, never answered
                 self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/atom+xml; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

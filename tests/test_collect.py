@@ -20,6 +20,7 @@ import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import attrs
 import pytest
@@ -28,12 +29,13 @@ from click.testing import CliRunner
 from arxiv_digest import Paper, parse_digest, serialize_digest
 from arxiv_digest.cli import main
 from arxiv_digest.collect import CollectError, CollectReport, collect
+from arxiv_digest.errors import INSTALL_ARXIV
 from tests.arxiv_api import FakeArxivAPI
 from tests.conftest import CORPUS, CORPUS_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST, LAST = "1998-01-01", "2026-12-31"
-ALL_DAYS = (dt.date(2026, 12, 31) - dt.date(1998, 1, 1)).days + 1
+FIRST, LAST = "1998-01-01", "2026-11-30"
+ALL_DAYS = (dt.date(2026, 11, 30) - dt.date(1998, 1, 1)).days + 1
 
 #: The two real files the generator cannot have written (see GENERATOR.md): a paper repeats
 #: its primary category later in the list without bold. The generator bolds every term equal
@@ -66,6 +68,23 @@ def args(archive: Path, url: str, first: str = FIRST, last: str = LAST) -> list[
     return ["cs.CV", "--from", first, "--to", last, *where]
 
 
+def query_range(record: dict[str, Any]) -> tuple[dt.date, dt.date]:
+    """The days ``[A TO B]`` of a request's submittedDate term."""
+    query = record["params"]["search_query"]
+    assert query.startswith("cat:cs.CV AND submittedDate:["), query
+    low, high = query[len("cat:cs.CV AND submittedDate:[") : -1].split(" TO ")
+    assert low.endswith("0000") and high.endswith("0000")
+    return dt.datetime.strptime(low[:8], "%Y%m%d").date(), dt.datetime.strptime(
+        high[:8], "%Y%m%d"
+    ).date()
+
+
+def fetch(archive: Path, url: str, first: str, last: str, **options: Any) -> CollectReport:
+    """collect of cs.CV, first..last, with no wait between requests."""
+    start, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    return collect("cs.CV", start, end, archive, api_url=url, delay=0, **options)
+
+
 def digests(archive: Path) -> dict[Path, bytes]:
     return {p.relative_to(archive): p.read_bytes() for p in sorted(archive.rglob("*.md"))}
 
@@ -85,6 +104,14 @@ def corpus_days(first: str, last: str) -> dict[Path, bytes]:
     low, high = first.replace("-", ""), last.replace("-", "")
     paths = [p.relative_to(CORPUS) for p in CORPUS_FILES if low <= p.stem <= high]
     return {path: generator_bytes(path) for path in paths}
+
+
+def totals(log: list[dict[str, Any]]) -> list[int]:
+    """The total of each query, in the order of their first request."""
+    seen: dict[str, int] = {}
+    for record in log:
+        seen.setdefault(record["params"]["search_query"], record["total"])
+    return list(seen.values())
 
 
 def leftovers(archive: Path) -> list[Path]:
@@ -110,17 +137,22 @@ def test_collect_writes_every_real_file_back_and_a_second_run_changes_nothing(
         assert written == corpus_days(FIRST, LAST)
         same = [path for path in written if written[path] == (CORPUS / path).read_bytes()]
         assert len(same) == 93 == len(CORPUS_FILES) - len(UNBOLDED)
-        # One query, paged: 2246 results, 200 a page (the default), ascending dates.
-        assert [r["params"]["start"] for r in api.log] == [str(i) for i in range(0, 2400, 200)]
-        assert [{k: v for k, v in r["params"].items() if k != "start"} for r in api.log] == [
-            {
-                "search_query": "cat:cs.CV AND submittedDate:[199801010000 TO 202701010000]",
-                "id_list": "",
-                "sortBy": "submittedDate",
-                "sortOrder": "ascending",
-                "max_results": "200",
-            }
-        ] * len(api.log)
+        # One query per window, one after the other: 31 days, then twice as long after each
+        # small answer, up to a year; pages of 200 (the default).
+        windows = list(dict.fromkeys(query_range(r) for r in api.log))
+        assert windows[0] == (dt.date(1998, 1, 1), dt.date(1998, 2, 1))
+        assert windows[-1][1] == dt.date(2026, 12, 1)  # the day after --to, at 00:00
+        assert all(b[0] == a[1] for a, b in zip(windows, windows[1:]))
+        assert [(b - a).days for a, b in windows[:5]] == [31, 62, 124, 248, 366]
+        assert all((b - a).days <= 366 for a, b in windows)
+        assert len(windows) == 32
+        assert len(api.log) == sum(max(1, -(-total // 200)) for total in totals(api.log)) == 38
+        assert {(k, v) for r in api.log for k, v in r["params"].items()} >= {
+            ("id_list", ""),
+            ("sortBy", "submittedDate"),
+            ("sortOrder", "ascending"),
+            ("max_results", "200"),
+        }
         before = {p: p.stat().st_mtime_ns for p in archive.rglob("*.md")}
         code, out, err = run(*args(archive, api.url))
     assert (code, err) == (0, "")
@@ -146,8 +178,18 @@ def test_small_pages_and_the_python_api(tmp_path: Path) -> None:
     assert len(expected) == 5
     assert digests(tmp_path) == expected
     papers = sum(len(parse_digest(text.decode()).papers) for text in expected.values())
-    assert report == CollectReport(new=5, empty=365 - 5, papers=papers)
-    assert len(api.log) == -(-papers // 17)  # whole pages, and no request past the end
+    written = tuple(str(tmp_path / path) for path in sorted(expected))
+    assert report == CollectReport(new=5, empty=365 - 5, papers=papers, written=written)
+    # Whole pages, one request for a window without papers, and no request past the end.
+    pages: dict[str, int] = {}
+    for record in api.log:
+        pages[record["params"]["search_query"]] = pages.get(record["params"]["search_query"], 0) + 1
+        assert record["params"]["start"] == "0" or int(record["params"]["start"]) < record["total"]
+    assert sum(pages.values()) == len(api.log)
+    assert all(
+        count == max(1, -(-record_total // 17))
+        for count, record_total in zip(pages.values(), totals(api.log))
+    )
     # on_day saw every day of the range, in order, with its outcome.
     assert [d for d, _, _ in seen] == [
         dt.date(2023, 1, 1) + dt.timedelta(days=i) for i in range(365)
@@ -226,7 +268,7 @@ def test_existing_files_same_are_left_alone_different_are_replaced(tmp_path: Pat
             api_url=api.url,
             delay=0,
         )
-    assert (report.new, report.updated, report.unchanged) == (0, 1, 1)
+    assert (report.new, report.updated, report.unchanged) == (0, 1, 2)  # 2023-03-01 kept
     assert digests(tmp_path) == {**expected, kept.relative_to(tmp_path): kept.read_bytes()}
     assert kept.read_bytes() == b"# Arxiv Papers in cs.CV on 2023-03-01\n"
     assert (tmp_path / same).stat().st_mtime_ns == 0
@@ -254,37 +296,65 @@ def test_ties_keep_the_order_the_api_sent(tmp_path: Path) -> None:
     )
 
 
-def test_the_header_says_cs_CV_whatever_the_category(tmp_path: Path) -> None:
+def test_the_header_says_the_category_unless_a_label_is_given(tmp_path: Path) -> None:
     (path,) = corpus_days("2023-03-11", "2023-03-11")
     real = parse_digest(CORPUS / path)
-    with FakeArxivAPI(corpus_papers()).running() as api:
-        day = dt.date(2023, 3, 11)
-        report = collect("eess.IV", day, day, tmp_path, api_url=api.url, delay=0)
     cross_listed = tuple(p for p in real.papers if "eess.IV" in p.categories)
-    assert report.new == 1
-    assert report.papers == len(cross_listed) > 0
-    written = (tmp_path / "eess.IV/2023/03/20230311.md").read_text(encoding="utf-8")
-    assert written.startswith("# Arxiv Papers in cs.CV on 2023-03-11\n")
-    assert written == serialize_digest(attrs.evolve(real, papers=cross_listed))
+    day = dt.date(2023, 3, 11)
+    with FakeArxivAPI(corpus_papers()).running() as api:
+        report = collect("eess.IV", day, day, tmp_path, api_url=api.url, delay=0)
+        assert report.new == 1
+        assert report.papers == len(cross_listed) > 0
+        written = (tmp_path / "eess.IV/2023/03/20230311.md").read_text(encoding="utf-8")
+        assert written == serialize_digest(
+            attrs.evolve(real, category="eess.IV", papers=cross_listed)
+        )
+        # --label: the generator's hard-coded cs.CV, for an archive written that way.
+        code, out, _ = run(
+            "eess.IV",
+            "--from",
+            "2023-03-11",
+            "--to",
+            "2023-03-11",
+            "--label",
+            "cs.CV",
+            "-o",
+            str(tmp_path / "labelled"),
+            "--api-url",
+            api.url,
+            "--delay",
+            "0",
+        )
+    assert (code, out.endswith("1 new, 0 updated, 0 unchanged, 0 without papers; 3 papers.\n")) == (
+        0,
+        True,
+    ), out
+    labelled = (tmp_path / "labelled/eess.IV/2023/03/20230311.md").read_text(encoding="utf-8")
+    assert labelled == serialize_digest(attrs.evolve(real, papers=cross_listed))
 
 
 # ------------------------------------------------------------------ the API misbehaving
 
 
 def test_429_and_5xx_are_retried_with_growing_waits_where_they_failed(tmp_path: Path) -> None:
+    messages: list[str] = []
     with FakeArxivAPI(corpus_papers(), faults={0: 429, 2: 503, 3: 500}).running() as api:
-        report = collect(
-            "cs.CV",
-            dt.date(2023, 1, 1),
-            dt.date(2023, 12, 31),
+        report = fetch(
             tmp_path,
-            api_url=api.url,
-            delay=0,
+            api.url,
+            "2023-02-25",
+            "2023-03-11",
             page_size=40,
             backoff=0.2,
+            on_message=messages.append,
         )
-    assert digests(tmp_path) == corpus_days("2023-01-01", "2023-12-31")
-    assert report.new == 5
+    assert digests(tmp_path) == corpus_days("2023-02-25", "2023-03-11")
+    assert report.new == 2
+    assert messages == [
+        "HTTP 429 from the arXiv API; retry 1 of 5 in 0.2 s",
+        "HTTP 503 from the arXiv API; retry 1 of 5 in 0.2 s",
+        "HTTP 500 from the arXiv API; retry 2 of 5 in 0.4 s",
+    ]
     log = api.log
     assert [r["status"] for r in log[:5]] == [429, 200, 503, 500, 200]
     starts = [r["params"]["start"] for r in log]
@@ -309,7 +379,7 @@ def test_the_retries_give_up_with_a_message(tmp_path: Path) -> None:
             retries=2,
             backoff=0.01,
         )
-    assert str(raised.value) == "the arXiv API answered HTTP 503; gave up after 2 retries"
+    assert str(raised.value) == "HTTP 503 from the arXiv API; gave up after 2 retries"
     assert len(api.log) == 3
     assert digests(tmp_path) == {}
 
@@ -318,7 +388,8 @@ def test_an_unreachable_api_is_retried_then_reported(tmp_path: Path) -> None:
     with FakeArxivAPI(()).running() as api:
         url = api.url  # a port that was free a moment ago and is closed now
     with pytest.raises(
-        CollectError, match=r"^cannot reach the arXiv API: .*gave up after 1 retry$"
+        CollectError,
+        match=r"^cannot reach the arXiv API \(ConnectionError\); gave up after 1 retry$",
     ):
         collect(
             "cs.CV",
@@ -340,18 +411,13 @@ def test_a_client_error_is_not_retried_and_is_exit_2(tmp_path: Path) -> None:
     assert err == f"arxiv-digest: error: the arXiv API at {wrong} answered HTTP 404\n"
 
 
-def test_results_out_of_date_order_stop_the_run_before_writing_a_day(tmp_path: Path) -> None:
+def test_results_out_of_date_order_are_still_grouped_by_day(tmp_path: Path) -> None:
+    # A window is held whole before its days are written, so the API's order only decides
+    # ties (2023 has none): newest first, over several pages, gives the same files.
     with FakeArxivAPI(corpus_papers(), wrong_order=True).running() as api:
-        code, out, err = run(*args(tmp_path, api.url, "2023-01-01", "2023-12-31"))
-    assert (code, out) == (2, "")
-    assert err.startswith(
-        f"arxiv-digest: error: the arXiv API at {api.url} sent http://arxiv.org/abs/"
-    )
-    assert err.endswith(
-        " after papers of 2023-09-07: the results are not in submitted-date order, so the days"
-        " cannot be written one at a time\n"
-    )
-    assert digests(tmp_path) == {}
+        report = fetch(tmp_path, api.url, "2023-02-25", "2023-03-11", page_size=10)
+    assert report.new == 2
+    assert digests(tmp_path) == corpus_days("2023-02-25", "2023-03-11")
 
 
 def test_a_paper_the_format_cannot_carry_skips_its_day_only(tmp_path: Path) -> None:
@@ -384,9 +450,7 @@ def test_without_the_arxiv_package_it_says_how_to_install_it(
     monkeypatch.setitem(sys.modules, "arxiv", None)  # import arxiv raises ImportError
     code, out, err = run("cs.CV", "--from", "2023-03-11", "--to", "2023-03-11", "-o", str(tmp_path))
     assert (code, out) == (2, "")
-    assert err == (
-        "arxiv-digest: error: collect needs the arxiv package: pip install 'arxiv-digest[arxiv]'\n"
-    )
+    assert err == (f"arxiv-digest: error: collect needs the arxiv package: {INSTALL_ARXIV}\n")
 
 
 def test_importing_arxiv_digest_does_not_import_arxiv() -> None:
@@ -404,14 +468,23 @@ def test_importing_arxiv_digest_does_not_import_arxiv() -> None:
     ("argv", "message"),
     [
         (["cs.CV", "--from", "2023-3-11", "--to", "2023-03-11"], "'2023-3-11' is not a date"),
-        (["cs.CV", "--from", "2023-03-11", "--to", "2023-03-10"], "is before --from"),
+        (
+            ["cs.CV", "--from", "2023-03-11", "--to", "2023-03-10"],
+            "is before the first day 2023-03-11",
+        ),
         (["../etc", "--from", "2023-03-11", "--to", "2023-03-11"], "not an arXiv category"),
         (
             ["cs.CV", "--from", "2023-03-11", "--to", "2023-03-11", "--api-url", "ftp://x"],
             "is not an http(s) URL",
         ),
         (["cs.CV", "--from", "2023-03-11", "--to", "2023-03-11", "--delay", "-1"], "--delay"),
-        (["cs.CV", "--to", "2023-03-11"], "Missing option '--from'"),
+        (["cs.CV", "--to", "2023-03-11"], "give one of --from and --since-last"),
+        (["cs.CV", "--from", "2023-03-11", "--since-last", "3"], "give one of --from and"),
+        (["cs.cv", "--from", "2023-03-11", "--to", "2023-03-11"], "(did you mean cs.CV?)"),
+        (["cs.XV", "--from", "2023-03-11", "--to", "2023-03-11"], "(did you mean cs.CV?)"),
+        (["cs.CV", "--from", "2023-03-11", "--to", "2999-01-01"], "is after today"),
+        (["cs.CV", "--since-last", "3"], "give --from for the first run"),
+        (["cs.CV", "--from", "2023-03-11", "--to", "2023-03-11", "--timeout", "0"], "--timeout"),
     ],
 )
 def test_usage_errors_are_exit_2(tmp_path: Path, argv: list[str], message: str) -> None:
@@ -450,7 +523,7 @@ def test_an_interruption_leaves_the_finished_days_and_no_partial_file(
     tmp_path: Path, signum: int, status: int
 ) -> None:
     archive = tmp_path / "archive"
-    api = FakeArxivAPI(corpus_papers(), hold_at=5)  # the 6th page waits until released
+    api = FakeArxivAPI(corpus_papers(), hold_at=22)  # the query of 2017-04 waits until released
     with api.running():
         process = subprocess.Popen(
             [sys.executable, "-m", "arxiv_digest", "collect", *args(archive, api.url)],
@@ -460,7 +533,7 @@ def test_an_interruption_leaves_the_finished_days_and_no_partial_file(
             cwd=ROOT,
         )
         try:
-            assert api.held.wait(timeout=60), "the command never reached the 6th page"
+            assert api.held.wait(timeout=60), "the command never reached the 23rd request"
             time.sleep(0.2)  # let it block on the answer
             process.send_signal(signum)
             out, err = process.communicate(timeout=60)
@@ -471,7 +544,7 @@ def test_an_interruption_leaves_the_finished_days_and_no_partial_file(
     if signum == signal.SIGINT:
         assert err == "arxiv-digest: interrupted\n"
     written = digests(archive)
-    assert len(written) >= 30  # the days of the first 1000 papers, all whole
+    assert len(written) >= 30  # the days of the first nineteen years, all whole
     expected = corpus_days(FIRST, LAST)
     assert all(written[path] == expected[path] for path in written)
     assert leftovers(archive) == []

@@ -346,12 +346,212 @@ def _interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def _bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     import arxiv_digest.checks
 
-    def broken(path: object) -> list[object]:
+    def broken(path: object, record: object) -> list[object]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(arxiv_digest.checks, "check_file", broken)
+    monkeypatch.setattr(arxiv_digest.checks, "_check_whole", broken)  # what check runs per file
     code, _, err = run("check", str(REAL))
     assert err.startswith("arxiv-digest: internal error (this is a bug in arxiv-digest;")
+    return [code]
+
+
+@case(
+    "a term that cannot be used (`select`): a `re:` pattern that does not compile, an unclosed"
+    " quote, no word"
+)
+def _select_terms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    codes = []
+    for term in ("re:(", '"open', '""'):
+        out = tmp_path / "out.md"
+        code, _, err = run("select", str(REAL), "--match", term, "-o", str(out))
+        assert "Error: " in err and not out.exists()
+        codes.append(code)
+    return codes
+
+
+@case("a damaged `--seen` state file (`select`)")
+def _select_seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    state, out = tmp_path / "seen.tsv", tmp_path / "out.md"
+    state.write_text("2303.06250 1\n", encoding="utf-8")
+    code, _, err = run("select", str(REAL), "--seen", str(state), "-o", str(out))
+    assert err.startswith(f"arxiv-digest: error: {state}:1: damaged state file")
+    assert not out.exists()
+    return [code]
+
+
+@case(
+    "a config file that cannot be used (`select --config`): not TOML, an unknown key, a value"
+    " of the wrong type"
+)
+def _select_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    codes = []
+    config = tmp_path / "interests.toml"
+    for text in ("match = [\n", "mach = 'x'\n", "jobs = 0\n"):
+        config.write_text(text, encoding="utf-8")
+        code, _, err = run("select", str(REAL), "--config", str(config))
+        assert err.startswith(f"arxiv-digest: error: {config}: ")
+        codes.append(code)
+    return codes
+
+
+@case("a file that does not parse (`select`)")
+def _select_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    broken = digest_file(tmp_path / "c", BROKEN.encode())
+    code, out, err = run("select", str(broken), str(REAL), "--match", "ReBound")
+    assert err.startswith(f"arxiv-digest: error: {broken}:")
+    assert out.count("\n- [") == 1  # the other file's paper
+    return [code]
+
+
+@case(
+    "a day that cannot be written (`select --format digest`): a broken day file already in OUT,"
+    " a header label that is no folder name"
+)
+def _select_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    out = tmp_path / "out"
+    day = digest_file(out / "cs.CV/2023/03", b"# broken\n")
+    code, _, err = run("select", str(REAL), "--format", "digest", "-o", str(out))
+    assert err.startswith(f"arxiv-digest: error: {day}:1:") and day.read_bytes() == b"# broken\n"
+    odd = digest_file(tmp_path / "odd", TEXT.replace(" cs.CV on ", " .. on ", 1).encode())
+    other, _, err = run("select", str(odd), "--format", "digest", "-o", str(out))
+    assert "the header label '..' cannot be a folder name" in err
+    return [code, other]
+
+
+# ------------------------------------------------------------------ collect, on the stand-in API
+
+
+def _collect(archive: Path, url: str, *extra: str) -> tuple[int, str, str]:
+    from tests.test_collect_faults import FIRST, LAST
+
+    where = ["-o", str(archive), "--api-url", url, "--delay", "0", "--page-size", "50"]
+    waits = ["--backoff", "0.01", "--timeout", "0.5", "--retries", "2"]
+    return run("collect", "cs.CV", "--from", FIRST, "--to", LAST, *where, *waits, *extra)
+
+
+@case(
+    "`collect`: a fault the retries get over (HTTP 429 or 5xx, network, timeout, a page that is"
+    " not whole XML or has an entry without a well-formed `<published>`, an answer that does"
+    " not add up)"
+)
+def _collect_recovered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI, Fault
+    from tests.test_collect import corpus_papers
+
+    faults = {0: Fault.status(503), 1: Fault.truncated(), 2: Fault.total(0)}
+    with FakeArxivAPI(corpus_papers(), faults=faults).running() as api:
+        code, _, err = _collect(tmp_path, api.url)
+    assert err.startswith("arxiv-digest: HTTP 503 from the arXiv API; retry 1 of 2 in 0.01 s\n")
+    assert "; asking for the whole range again, 1 of 2 in 0.01 s\n" in err
+    return [code]
+
+
+@case("`collect`: a day's file held papers the API did not return (without, then with `--strict`)")
+def _collect_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI
+    from tests.test_collect import corpus_papers
+    from tests.test_collect_faults import GONE, on_disk
+
+    served = [p for p in corpus_papers() if p.entry_id != GONE]
+    with FakeArxivAPI(served).running() as api:
+        codes = [_collect(on_disk(tmp_path), api.url, *extra)[0] for extra in ((), ("--strict",))]
+        assert _collect(tmp_path, api.url)[2] == (
+            "arxiv-digest: 2025-08-21: kept 1 paper the API did not return\n"
+        )
+    return codes
+
+
+@case("`collect`: a range still short after the retries")
+def _collect_short(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI
+    from tests.test_collect import corpus_papers
+    from tests.test_collect_faults import GONE
+
+    with FakeArxivAPI(corpus_papers(), missing=[GONE]).running() as api:
+        code, _, err = _collect(tmp_path, api.url)
+    assert err.endswith(
+        "arxiv-digest: error: 2025-08-01..2025-08-31: the arXiv API sent 184 of the 185 papers it"
+        " holds; its days were written keeping every paper their files held\n"
+    )
+    return [code]
+
+
+@case("`collect`: a range still empty though the archive shows it had papers")
+def _collect_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI, Fault
+    from tests.test_collect import corpus_papers
+    from tests.test_collect_faults import on_disk
+
+    faults = dict.fromkeys(range(5), Fault.empty())
+    with FakeArxivAPI(corpus_papers(), faults=faults).running() as api:
+        code, _, err = _collect(on_disk(tmp_path), api.url)
+    assert err.endswith(
+        "arxiv-digest: error: the arXiv API returned no papers for 2025-08-01..2025-08-31, which"
+        " had papers; nothing written\n"
+    )
+    return [code]
+
+
+@case("`collect`: a day not written")
+def _collect_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI
+    from tests.test_collect import corpus_papers
+
+    (tmp_path / "cs.CV/2025/08").mkdir(parents=True)
+    os.mkfifo(tmp_path / "cs.CV/2025/08/20250821.md")
+    with FakeArxivAPI(corpus_papers()).running() as api:
+        code, _, err = _collect(tmp_path, api.url)
+    assert err == (
+        f"arxiv-digest: error: {tmp_path}/cs.CV/2025/08/20250821.md: not written: is a FIFO,"
+        " not a regular file; not replaced\n"
+    )
+    return [code]
+
+
+@case("`collect`: the API unusable after the retries")
+def _collect_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from tests.arxiv_api import FakeArxivAPI
+
+    with FakeArxivAPI((), faults=dict.fromkeys(range(5), 503)).running() as api:
+        code, _, err = _collect(tmp_path, api.url)
+    assert err.endswith(
+        "arxiv-digest: error: HTTP 503 from the arXiv API; gave up after 2 retries\n"
+    )
+    return [code]
+
+
+@case(
+    "`collect`: a category that is not arXiv's, `-o` naming the category folder, `--to` after today"
+)
+def _collect_usage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    day = ["--from", "2025-08-01", "--to", "2025-08-01"]
+    codes = []
+    for argv, words in (
+        (
+            ["cs.cv", *day, "-o", str(tmp_path)],
+            "not an arXiv category: 'cs.cv' (did you mean cs.CV?)",
+        ),
+        (["cs.CV", *day, "-o", str(tmp_path / "cs.CV")], "is the cs.CV folder itself"),
+        (
+            ["cs.CV", "--from", "2025-08-01", "--to", "2999-01-01", "-o", str(tmp_path)],
+            "after today",
+        ),
+    ):
+        code, _, err = run("collect", *argv)
+        assert words in err
+        codes.append(code)
+    return codes
+
+
+@case("`collect` without the `arxiv` package")
+def _collect_no_client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    from arxiv_digest.errors import INSTALL_ARXIV
+
+    monkeypatch.setitem(sys.modules, "arxiv", None)
+    code, _, err = run(
+        "collect", "cs.CV", "--from", "2025-08-01", "--to", "2025-08-01", "-o", str(tmp_path)
+    )
+    assert err == f"arxiv-digest: error: collect needs the arxiv package: {INSTALL_ARXIV}\n"
     return [code]
 
 

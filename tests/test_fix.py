@@ -446,7 +446,7 @@ def test_library_functions_on_a_digest() -> None:
     lenient = parse_digest(TEXT.replace("- **DOI**: None\n", "", 1), strict=False)
     with pytest.raises(ValueError, match="1 broken block"):
         fix_digest(lenient)
-    assert {code for code, _, _ in FIXES} == {"AD001", "AD103", "AD104", "AD206"}
+    assert {code for code, _, _ in FIXES} == {"AD001", "AD103", "AD104", "AD206", "AD305"}
 
 
 def test_the_newest_version_keeps_its_own_place(tmp_path: Path) -> None:
