@@ -135,6 +135,7 @@ class _Plan:
         self.first_of: dict[int, int] = {}  # hash of a block's bytes (probed on) -> block
         self.repeats: dict[int, tuple[str, int]] = {}  # block -> (arxiv id, repeats dropped)
         self.newest: dict[str, tuple[int, int]] = {}  # arxiv id -> (version, block)
+        self.ties: dict[str, list[int]] = {}  # arxiv id -> more blocks of its newest version
         self.older: dict[int, tuple[str, int]] = {}  # block -> (arxiv id, version)
         self.new = array("q")
         self.new_end = 1
@@ -168,10 +169,13 @@ class _Plan:
         if best is None:
             self.newest[ident] = (version, index)
         elif version > best[0]:
-            self.older[best[1]] = (ident, best[0])
+            for older in (best[1], *self.ties.pop(ident, ())):
+                self.older[older] = (ident, best[0])
             self.newest[ident] = (version, index)
         elif version < best[0]:
             self.older[index] = (ident, version)
+        else:  # the same version in another block: kept beside it, or dropped with it
+            self.ties.setdefault(ident, []).append(index)
 
     def finish(self) -> tuple[Sequence[int], list[Fix], int]:
         """The blocks to write in order, the fixes, and the older versions left.

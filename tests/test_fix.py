@@ -717,3 +717,17 @@ def test_a_file_is_fixed_as_its_text_is(digest: Digest, data: st.DataObject) -> 
         assert path.read_bytes() == by_text.after.encode("utf-8")
         assert (by_file.fixes, by_file.remaining) == (by_text.fixes, by_text.remaining)
         assert list(by_file.remaining) == check_file(path)  # check's lines on the fixed file
+
+
+def test_every_older_version_goes_even_one_listed_twice_differently() -> None:
+    # Two different v1 blocks (another published time) before a v2: both v1 go (found by
+    # the property test above: the second v1 was left, and a second run dropped it).
+    old = blocks(TEXT)
+    v1 = old[0]
+    v1_other = v1.replace("2023-03-11 00:11:30", "2023-03-11 00:11:31")
+    v2 = v1.replace("2303.06250v1", "2303.06250v2")
+    text = header(TEXT) + v1 + v1_other + v2 + "".join(old[1:])
+    result = fix_text(text, "x.md", unsafe=True)
+    assert blocks(result.after)[0] == v2
+    assert "2303.06250v1" not in result.after
+    assert fix_text(result.after, "x.md", unsafe=True).fixes == ()
