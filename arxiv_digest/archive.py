@@ -477,10 +477,12 @@ class Archive:
         >>> day, paper.arxiv_id
         (datetime.date(1998, 2, 11), 'quant-ph/9802028')
         """
+        from pathlib import Path
+
         from .parser import iter_papers
 
         for day, path in self.days(category).items():
-            for paper in iter_papers(path):
+            for paper in iter_papers(Path(path)):  # a str would be the text
                 yield day, paper
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import attrs
 
@@ -29,12 +28,8 @@ from .parser import (
     parse_decoded,
     parse_digest,
     raw_blocks,
-    read_text,
     uniform_newline,
 )
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
 
 __all__ = [
     "RULES",
@@ -43,6 +38,7 @@ __all__ = [
     "Finding",
     "check_file",
     "check_files",
+    "check_path",
     "check_stream",
     "check_text",
 ]
@@ -446,9 +442,11 @@ def _cr_findings(name: str, text: str, digest: Digest) -> Iterator[Finding]:
         pos = text.find("\r\n", pos + 2)
 
 
-def check_file(path: str | os.PathLike[str]) -> list[Finding]:
+def check_file(path: str | os.PathLike[str], *, name: str | None = None) -> list[Finding]:
     """Every finding for a digest file.
 
+    ``name`` (default: ``path``) is the path the findings give and whose date the rules
+    read, for a file checked under another name.
     Bytes that are not UTF-8 (or UTF-16 text, or JSON) are an AD001 finding, as a byte-order
     mark is. Raises :class:`OSError` when the file cannot be read (an error of the run rather
     than a finding).
@@ -456,22 +454,43 @@ def check_file(path: str | os.PathLike[str]) -> list[Finding]:
     >>> [f.code for f in check_file("tests/corpus/cs.CV/2023/03/20230311.md")]
     []
     """
-    return _check_whole(os.fspath(path), DigestRecord())
+    source = os.fspath(path)
+    return _check_whole(source, source if name is None else name, DigestRecord())
 
 
-def _check_whole(name: str, record: DigestRecord) -> list[Finding]:
+def _check_whole(source: str, name: str, record: DigestRecord) -> list[Finding]:
     try:
-        text = read_text(name)
+        with open(source, "rb") as file:
+            text = decode(file.read(), name)
     except DigestSyntaxError as error:
         return [Finding(name, error.line, error.column, "AD001", error.message)]
     # Decoded from bytes just above, so it holds no lone surrogate: no need to look for one.
     return _check_text(text, name, parse_decoded, record)
 
 
+def check_path(path: str | os.PathLike[str], *, name: str | None = None) -> Iterable[Finding]:
+    """:func:`check_file`'s findings, read as ``check`` reads a file: whole, or by blocks.
+
+    A file of ``STREAM_BYTES`` or more is read a block at a time (:func:`check_stream`).
+    Raises :class:`OSError`.
+
+    >>> list(check_path("tests/corpus/cs.CV/2023/03/20230311.md"))
+    []
+    """
+    source = os.fspath(path)
+    return _check_path(source, source if name is None else name, DigestRecord())
+
+
+def _check_path(source: str, name: str, record: DigestRecord) -> Iterable[Finding]:
+    if os.stat(source).st_size >= STREAM_BYTES:
+        return _check_stream(source, name, record)
+    return _check_whole(source, name, record)
+
+
 # --------------------------------------------------------------------------- streaming
 
 
-def check_stream(path: str | os.PathLike[str]) -> Iterator[Finding]:
+def check_stream(path: str | os.PathLike[str], *, name: str | None = None) -> Iterator[Finding]:
     """The findings of :func:`check_file`, in the same order, reading a block at a time.
 
     Memory is bounded by the largest block, not the file: a first pass checks that the file
@@ -485,22 +504,23 @@ def check_stream(path: str | os.PathLike[str]) -> Iterator[Finding]:
     >>> list(check_stream(path)) == check_file(path)
     True
     """
-    return _check_stream(os.fspath(path), DigestRecord())
+    source = os.fspath(path)
+    return _check_stream(source, source if name is None else name, DigestRecord())
 
 
-def _check_stream(name: str, record: DigestRecord) -> Iterator[Finding]:
+def _check_stream(source: str, name: str, record: DigestRecord) -> Iterator[Finding]:
     """:func:`check_stream`, filling ``record`` by the time the findings are all read."""
-    newline = uniform_newline(name)
+    newline = uniform_newline(source)
     if newline is None:
-        return iter(_check_whole(name, record))
-    return _stream(name, newline, record)
+        return iter(_check_whole(source, name, record))
+    return _stream(source, name, newline, record)
 
 
 def _sort_key(finding: Finding) -> tuple[int, int, str]:
     return finding.line, finding.column, finding.code
 
 
-def _stream(name: str, newline: str, record: DigestRecord) -> Iterator[Finding]:
+def _stream(source: str, name: str, newline: str, record: DigestRecord) -> Iterator[Finding]:
     """Findings of a file whose text is known to decode and to end its lines ``newline``."""
 
     def text_of(raw: bytes, first: int) -> str:
@@ -508,7 +528,7 @@ def _stream(name: str, newline: str, record: DigestRecord) -> Iterator[Finding]:
 
     buffer: list[Finding] = []
 
-    with open(name, "rb") as file:
+    with open(source, "rb") as file:
         blocks = _Peekable(raw_blocks(file))
         _, raw = next(blocks)
         try:
@@ -613,9 +633,7 @@ class FileCheck:
 def _check_one(path: str) -> FileCheck:
     record = DigestRecord()
     try:
-        if os.stat(path).st_size >= STREAM_BYTES:
-            return FileCheck(path, _check_stream(path, record), record=record)
-        return FileCheck(path, _check_whole(path, record), record=record)
+        return FileCheck(path, _check_path(path, path, record), record=record)
     except OSError as error:
         return FileCheck(path, error=error)
 
@@ -639,66 +657,13 @@ def check_files(paths: Sequence[str | os.PathLike[str]], jobs: int = 1) -> Itera
     The results are the same whatever ``jobs`` is. Files of at least ``STREAM_BYTES`` are
     checked in this process a block at a time (their findings are an iterator, to be read
     before the next result is asked for); the others go to worker processes in batches of
-    about ``BATCH_BYTES``, a few batches ahead of the one being read.
+    about ``BATCH_BYTES`` (:func:`pool.in_order`).
 
     >>> paths = ["tests/corpus/cs.CV/2023/03/20230311.md", "missing.md"]
     >>> [(list(c.findings), type(c.error).__name__) for c in check_files(paths)]
     [([], 'NoneType'), ([], 'FileNotFoundError')]
     """
+    from .pool import in_order
+
     names = [os.fspath(path) for path in paths]
-    if jobs <= 1 or len(names) <= 1:
-        for name in names:
-            yield _check_one(name)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    ahead: deque[str | Future[list[FileCheck]]] = deque()
-    in_flight = 0
-    executor = ProcessPoolExecutor(max_workers=jobs)
-
-    def finish() -> Iterator[FileCheck]:
-        nonlocal in_flight
-        unit = ahead.popleft()
-        if isinstance(unit, str):
-            yield _check_one(unit)
-        else:
-            in_flight -= 1
-            yield from unit.result()
-
-    try:
-        for unit in _units(names):
-            if isinstance(unit, str):
-                ahead.append(unit)
-            else:
-                ahead.append(executor.submit(check_batch, unit))
-                in_flight += 1
-            while in_flight >= jobs * 2:
-                yield from finish()
-        while ahead:
-            yield from finish()
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _units(names: list[str]) -> Iterator[str | list[str]]:
-    """Batches of small files, and each big file on its own (a ``str``), in order."""
-    batch: list[str] = []
-    size = 0
-    for name in names:
-        try:
-            file_size = os.stat(name).st_size
-        except OSError:
-            file_size = 0  # the worker reports it
-        if file_size >= STREAM_BYTES:
-            if batch:
-                yield batch
-                batch, size = [], 0
-            yield name
-            continue
-        batch.append(name)
-        size += file_size
-        if size >= BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
+    return in_order(names, _check_one, check_batch, jobs, STREAM_BYTES, BATCH_BYTES)

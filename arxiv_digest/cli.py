@@ -112,6 +112,73 @@ _PROGRESS = click.option(
 )
 
 
+#: Commands show a progress bar on a terminal for this many files or more.
+PROGRESS_FILES = 100
+
+
+class _Output:
+    """Lines for stdout and stderr, and a progress bar on stderr that they do not garble.
+
+    ``progress`` is --progress/--no-progress; by default (None) the bar is shown when
+    ``auto`` says so and stderr is a terminal, once the work has taken half a second.
+    """
+
+    def __init__(
+        self, total: int | None, progress: bool | None, *, auto: bool = True, unit: str = "file"
+    ) -> None:
+        self.bar: Any = None
+        if progress or (progress is None and auto and sys.stderr.isatty()):
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total,
+                unit=unit,
+                unit_scale=unit == "B",
+                file=sys.stderr,
+                dynamic_ncols=True,
+                delay=0.5 if progress is None else 0,
+            )
+
+    def echo(self, text: str, *, err: bool = False, nl: bool = True) -> None:
+        """Print a line (``nl=False``: a text that ends its own lines)."""
+        if self.bar is None:
+            click.echo(text, err=err, nl=nl)
+        else:
+            self.bar.write(text, file=sys.stderr if err else sys.stdout, end="\n" if nl else "")
+
+    def advance(self, count: int = 1) -> None:
+        """Move the bar on by ``count``."""
+        if self.bar is not None:
+            self.bar.update(count)
+
+    def close(self) -> None:
+        """Take the bar away (again: a no-op)."""
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _batch() -> str:
+    """What a summary adds when pre-commit runs the command: it may be one of several runs.
+
+    pre-commit passes a hook's files in batches when they do not fit one command line (an
+    archive of thousands of days does not), and sets ``PRE_COMMIT=1``.
+    """
+    if os.environ.get("PRE_COMMIT"):
+        return " in this batch (pre-commit may pass the files in several)"
+    return ""
+
+
+def _finding_dict(finding: Finding) -> dict[str, object]:
+    return {
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "code": finding.code,
+        "message": finding.message,
+    }
+
+
 def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...]:
     from .checks import RULES
 
@@ -172,6 +239,7 @@ def _rule_options(text_format: str) -> Callable[[F], F]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
 @_rule_options("text: path:line:col: CODE message")
 @_JOBS
+@_PROGRESS
 @_bug_guard
 def check(
     paths: tuple[str, ...],
@@ -179,6 +247,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     jobs: int | None,
+    progress: bool | None,
 ) -> None:
     """Check digest files for syntax errors and archive rules.
 
@@ -206,40 +275,56 @@ def check(
     found = find_digests(paths)
     errors = list(found.errors)
     findings: list[Finding] = []  # kept for --format json; the others print as they come
-    checked = found_count = 0
+    checked = found_count = ignored_count = 0
     folders = [path for path in paths if os.path.isdir(path)]  # pre-commit names files
     archive = None
     if folders:  # imported only then: a check of named files starts as fast as before
         from .archive import ArchiveRules
 
         archive = ArchiveRules(folders)
+    out = _Output(len(found.files), progress, auto=len(found.files) >= PROGRESS_FILES)
 
     def report(finding: Finding) -> bool:
-        nonlocal found_count
-        if selected and not finding.code.startswith(selected):
-            return False
-        if ignored and finding.code.startswith(ignored):
+        nonlocal found_count, ignored_count
+        if (selected and not finding.code.startswith(selected)) or (
+            ignored and finding.code.startswith(ignored)
+        ):
+            ignored_count += 1
             return False
         found_count += 1
         if output_format == "json":
             findings.append(finding)
         else:
-            click.echo(_finding_line(finding, output_format))
+            out.echo(_finding_line(finding, output_format))
         return True
 
     failing: set[str] = set()
-    for result in check_files([path for path, _root in found.files], jobs or _cores()):
-        if result.error is not None:
-            errors.append(f"{result.path}: cannot read: {result.error.strerror or result.error}")
-            continue
-        checked += 1
-        file_found = found_count
-        for finding in result.findings:
-            report(finding)
-        for finding in archive.add(result) if archive else ():  # its record is complete now
-            report(finding)
-        if found_count > file_found:
-            failing.add(result.path)
+    try:
+        for result in check_files([path for path, _root in found.files], jobs or _cores()):
+            out.advance()
+            if result.error is not None:
+                reason = result.error.strerror or result.error
+                errors.append(f"{result.path}: cannot read: {reason}")
+                continue
+            checked += 1
+            file_found = found_count
+            for finding in result.findings:
+                report(finding)
+            for finding in archive.add(result) if archive else ():  # its record is complete now
+                report(finding)
+            if found_count > file_found:
+                failing.add(result.path)
+    except KeyboardInterrupt:
+        out.close()
+        click.echo(
+            f"arxiv-digest: interrupted after checking {checked} of"
+            f" {_plural(len(found.files), 'file')}"
+            " (the findings so far are above)",
+            err=True,
+        )
+        sys.exit(130)
+    finally:
+        out.close()
     for finding in archive.finish() if archive else ():
         # A thin day is about a digest file; a gap is about a folder, a calendar no digest.
         if report(finding) and DIGEST_NAME.fullmatch(os.path.basename(finding.path)):
@@ -253,16 +338,8 @@ def check(
             "skipped": len(found.skipped),
             "temporary": list(found.temporary),
             "errors": errors,
-            "findings": [
-                {
-                    "path": f.path,
-                    "line": f.line,
-                    "column": f.column,
-                    "code": f.code,
-                    "message": f.message,
-                }
-                for f in findings
-            ],
+            "ignored": ignored_count,
+            "findings": [_finding_dict(f) for f in findings],
         }
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
@@ -270,7 +347,11 @@ def check(
             click.echo(f"arxiv-digest: error: {problem}", err=True)
         if found.temporary:
             click.echo(_temporary_line(found.temporary), err=True)
-        click.echo(_check_summary(checked, len(found.skipped), found_count, failing_files, errors))
+        click.echo(
+            _check_summary(
+                checked, len(found.skipped), found_count, failing_files, errors, ignored_count
+            )
+        )
     _end(EXIT_ERROR if errors else EXIT_FINDINGS if found_count else EXIT_CLEAN)
 
 
@@ -323,21 +404,25 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _check_summary(checked: int, skipped: int, found: int, failing: int, errors: list[str]) -> str:
+def _check_summary(
+    checked: int, skipped: int, found: int, failing: int, errors: list[str], ignored: int = 0
+) -> str:
     """The last line of ``check``: never "no problems found" when something went wrong."""
     skipped_note = f" ({skipped} skipped)" if skipped else ""
     files = "file" if checked == 1 else "files"
     if found:
         summary = (
             f"Found {_plural(found, 'problem')} in {failing} of {checked} {files}"
-            f" checked{skipped_note}"
+            f" checked{_batch()}{skipped_note}"
         )
     else:
-        summary = f"Checked {checked} {files}{skipped_note}"
+        summary = f"Checked {checked} {files}{_batch()}{skipped_note}"
     if errors:
         errors_note = f"{_plural(len(errors), 'error')} (see above)"
         return f"{summary}; {errors_note}: not everything was checked."
-    return f"{summary}." if found else f"{summary}: no problems found."
+    # --select or --ignore left findings out: said, so that "no problems" is not taken as all.
+    note = f" ({_plural(ignored, 'finding')} ignored by --select/--ignore)" if ignored else ""
+    return f"{summary}{note}." if found else f"{summary}: no problems found{note}."
 
 
 # --------------------------------------------------------------------------- to-json
@@ -501,17 +586,23 @@ def _work(paths: tuple[str, ...], nothing: str, quiet: bool) -> list[tuple[str, 
 
     A path that is missing or holds no digest must not replace the output.
     """
-    from .convert import relative_path
+    from .convert import SamePath, output_paths
     from .files import find_digests
 
     found = find_digests(paths)
-    for problem in found.errors:
+    errors = list(found.errors)
+    work: list[tuple[str, str]] = []
+    try:
+        work = output_paths(found.files)
+    except SamePath as error:
+        errors.append(str(error))
+    for problem in errors:
         click.echo(f"arxiv-digest: error: {problem}", err=True)
-    if found.errors:
+    if errors:
         if not quiet:
             click.echo(f"Nothing converted ({nothing}).", err=True)
         sys.exit(EXIT_ERROR)
-    return [(path, relative_path(path, root)) for path, root in found.files]
+    return work
 
 
 class _NothingConverted(Exception):
@@ -610,9 +701,12 @@ def _cores() -> int:
     help="Directory to rebuild the files in.",
 )
 @click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
+@_PROGRESS
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
 @_bug_guard
-def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> None:
+def from_json(
+    source: IO[bytes], directory: str, force: bool, progress: bool | None, quiet: bool
+) -> None:
     """Rebuild digest Markdown files from to-json's default JSON Lines (SOURCE; - is stdin).
 
     Each file is written atomically. An existing file with the same content is left alone; a
@@ -628,23 +722,43 @@ def from_json(source: IO[bytes], directory: str, force: bool, quiet: bool) -> No
       arxiv-digest from-json cs.CV.jsonl -o rebuilt/
       arxiv-digest to-json cs.CV | arxiv-digest from-json - -o copy/
     """
+    import io
     import time
 
-    from .fromjson import FAILED, REFUSED, Report, WrongShape, rebuild_lines
+    from .fromjson import FAILED, REFUSED, UNCHANGED, WRITTEN, Report, WrongShape, rebuild_lines
 
     name = getattr(source, "name", "<stdin>")
     started = time.perf_counter()
     results = []
     try:
+        size: int | None = os.fstat(source.fileno()).st_size
+    except (OSError, ValueError, io.UnsupportedOperation):
+        size = None  # not a file: a counter of bytes, without an end
+    out = _Output(size or None, progress, auto=not quiet, unit="B")
+    try:
         for result in rebuild_lines(source, directory, force=force):
             results.append(result)
+            out.advance(result.size)
             if result.status in (REFUSED, FAILED):
-                click.echo(
-                    f"arxiv-digest: error: {name}:{result.number}: {result.message}", err=True
-                )
+                out.echo(f"arxiv-digest: error: {name}:{result.number}: {result.message}", err=True)
     except WrongShape as error:
+        out.close()
         click.echo(f"arxiv-digest: error: {name}: {error}", err=True)
         sys.exit(EXIT_FINDINGS)
+    except KeyboardInterrupt:
+        out.close()
+        written = sum(r.status == WRITTEN for r in results)
+        unchanged = sum(r.status == UNCHANGED for r in results)
+        click.echo(
+            f"arxiv-digest: interrupted after {_plural(len(results), 'line')}:"
+            f" {_plural(written, 'file')} written, {unchanged} unchanged,"
+            f" {len(results) - written - unchanged} refused; the file being written then was"
+            " not (its old version, if any, is kept)",
+            err=True,
+        )
+        sys.exit(130)
+    finally:
+        out.close()
     report = Report(
         len(results), sum(r.size for r in results), tuple(results), time.perf_counter() - started
     )
@@ -672,28 +786,42 @@ def _fix_line(path: str, fix: Fix, output_format: str) -> str:
 @click.option(
     "--unsafe-fixes", is_flag=True, help="Also drop older versions of a paper listed twice."
 )
+@click.option(
+    "--fixes-only",
+    is_flag=True,
+    help="Report the fixes, not the problems left (a pre-commit fix hook beside check's).",
+)
 @_rule_options("text: path:line: CODE fixed: ...")
+@_JOBS
+@_PROGRESS
 @_bug_guard
 def fix(
     paths: tuple[str, ...],
     diff: bool,
     unsafe_fixes: bool,
+    fixes_only: bool,
     output_format: str,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    jobs: int | None,
+    progress: bool | None,
 ) -> None:
     """Fix what check finds and a program can repair for certain, in place.
 
     Safe fixes: an exact repeat of a paper is dropped (AD103), papers are put back in
     published order with a stable sort (AD104), mixed line endings become the file's majority
-    ending (AD206), and a folder's stale calendar is written again (AD305, as `calendar` does).
-    --unsafe-fixes also keeps only the newest version of a paper listed in two versions
-    (AD103). A file with a syntax error is reported and never touched; what needs a
-    person (AD101, AD102, ...) is reported. Files are rewritten atomically, permissions kept.
+    ending (AD206), a byte-order mark is removed (AD001), and a folder's stale calendar is
+    written again (AD305, as `calendar` does). --unsafe-fixes also keeps only the newest
+    version of a paper listed in two versions (AD103). A file with a syntax error is reported
+    and never touched; what needs a person (AD101, AD102, ...) is reported. Files are
+    rewritten atomically, permissions kept.
+
+    Every line number is a line of the file as fixed (as it is on disk afterwards, or as the
+    --diff would make it). Each file's lines are printed as soon as it is done.
 
     Exit status: 0 nothing changed and nothing left, 1 files changed (or would be, with
-    --diff) or problems left, 2 usage or I/O error. With --diff the diff goes to stdout and
-    the rest to stderr.
+    --diff) or problems left (with --fixes-only: files changed), 2 usage or I/O error. With
+    --diff the diff goes to stdout and the rest to stderr.
 
     \b
     Examples:
@@ -701,10 +829,8 @@ def fix(
       arxiv-digest fix cs.CV --diff | less
       arxiv-digest fix cs.CV --unsafe-fixes --select AD103
     """
-    from .checks import Finding
-    from .errors import DigestSyntaxError
     from .files import find_digests, remove_stale_temporaries
-    from .fix import Fix, FixedFile, fix_file, unified_diff
+    from .fix import Fix, fix_files, unified_diff
 
     selected = _codes(select, "--select")
     ignored = _codes(ignore, "--ignore")
@@ -712,17 +838,78 @@ def fix(
     if not diff:
         remove_stale_temporaries(found.temporary)  # what killed runs left (issue 22)
     errors = list(found.errors)  # missing paths, directories with no digest
-    done: list[FixedFile] = []
-    undecodable: list[Finding] = []
-    for path, _root in found.files:
-        try:
-            done.append(
-                fix_file(path, unsafe=unsafe_fixes, select=selected, ignore=ignored, write=not diff)
-            )
-        except DigestSyntaxError as error:  # not UTF-8, UTF-16, JSON: AD001 left, as in check
-            undecodable.append(Finding(path, error.line, error.column, "AD001", error.message))
-        except OSError as error:  # unreadable, or the new file cannot be written
-            errors.append(f"{path}: cannot fix: {error.strerror or error}")
+    text = output_format != "json"
+    out = _Output(len(found.files), progress, auto=len(found.files) >= PROGRESS_FILES)
+    for problem in errors:
+        out.echo(f"arxiv-digest: error: {problem}", err=True)
+    checked = changed = written = fixes = unwritten = unwritten_files = unsafe = left = 0
+    document: dict[str, list[Any]] = {"fixes": [], "remaining": []}
+    diffs: list[str] = []
+    results = fix_files(
+        [path for path, _root in found.files],
+        jobs or _cores(),
+        unsafe=unsafe_fixes,
+        select=selected,
+        ignore=ignored,
+        write=not diff,
+        diff=diff,
+    )
+    try:
+        for result in results:
+            out.advance()
+            if result.error is not None and not result.changed:  # it could not be read
+                errors.append(f"{result.path}: cannot fix: {result.error}")
+                out.echo(f"arxiv-digest: error: {errors[-1]}", err=True)
+                continue
+            checked += 1
+            made = () if result.error is not None else result.fixes
+            changed += bool(made)
+            written += result.written
+            fixes += sum(f.count for f in made)
+            unsafe += result.unsafe_fixable
+            remaining = () if fixes_only else result.remaining
+            left += len(remaining)
+            if result.error is not None:
+                unwritten += sum(f.count for f in result.fixes)
+                unwritten_files += 1
+                errors.append(
+                    f"{result.path}: cannot fix: {result.error}"
+                    f" ({_plural(sum(f.count for f in result.fixes), 'problem')} not fixed)"
+                )
+                out.echo(f"arxiv-digest: error: {errors[-1]}", err=True)
+            if not text:
+                document["fixes"] += [
+                    {
+                        "path": result.path,
+                        "line": f.line,
+                        "code": f.code,
+                        "message": f.message,
+                        "count": f.count,
+                    }
+                    for f in made
+                ]
+                document["remaining"] += [_finding_dict(f) for f in remaining]
+                diffs.append(result.diff)
+                continue
+            if result.diff:
+                out.echo(result.diff, nl=False)
+            for line in [_fix_line(result.path, f, output_format) for f in made] + [
+                _finding_line(f, output_format) for f in remaining
+            ]:
+                out.echo(line, err=diff)  # --diff keeps stdout a clean patch
+    except KeyboardInterrupt:
+        out.close()
+        done = "would be fixed" if diff else "fixed"
+        lines = "its lines" if changed == 1 else "their lines"
+        click.echo(
+            f"arxiv-digest: interrupted after {_plural(checked, 'file')} done ({changed} {done},"
+            f" {lines} above); a file being fixed at that moment is left as it was or fixed,"
+            " never half-written",
+            err=True,
+        )
+        sys.exit(130)
+    finally:
+        out.close()
     calendars: list[tuple[str, str, str, Fix]] = []  # each stale calendar, written again (AD305)
     if (not selected or "AD305".startswith(selected)) and not (
         ignored and "AD305".startswith(ignored)
@@ -730,84 +917,75 @@ def fix(
         from .archive import update_calendars
 
         for update in update_calendars(paths, write=not diff):
-            made = Fix(update.first_difference(), "AD305", "written again for the files present")
-            calendars.append((update.path, update.old or "", update.new, made))
-    fixes = sum(len(d.result.fixes) for d in done)
-    changed = sum(d.result.changed for d in done)
-    remaining = [finding for d in done for finding in d.result.remaining] + undecodable
-    checked = len(done) + len(undecodable)
-    unsafe = sum(d.result.unsafe_fixable for d in done)
-    calendar_diff = "".join(unified_diff(path, old, new) for path, old, new, _ in calendars)
-    if output_format == "json":
+            stale = Fix(update.first_difference(), "AD305", "written again for the files present")
+            calendars.append((update.path, update.old or "", update.new, stale))
+            if text:
+                if diff:
+                    out.echo(unified_diff(update.path, update.old or "", update.new), nl=False)
+                out.echo(_fix_line(update.path, stale, output_format), err=diff)
+            else:
+                document["fixes"].append(
+                    {
+                        "path": update.path,
+                        "line": stale.line,
+                        "code": stale.code,
+                        "message": stale.message,
+                        "count": stale.count,
+                    }
+                )
+                diffs.append(unified_diff(update.path, update.old or "", update.new))
+    if not text:
         import json
 
-        document = {
+        report = {
             "checked": checked,
             "skipped": len(found.skipped),
             "changed": changed,
-            "written": sum(d.written for d in done),
+            "written": written,
             "errors": errors,
-            "fixes": [
-                {"path": d.path, "line": f.line, "code": f.code, "message": f.message}
-                for d in done
-                for f in d.result.fixes
-            ]
-            + [
-                {"path": path, "line": f.line, "code": f.code, "message": f.message}
-                for path, _old, _new, f in calendars
-            ],
-            "remaining": [
-                {
-                    "path": f.path,
-                    "line": f.line,
-                    "column": f.column,
-                    "code": f.code,
-                    "message": f.message,
-                }
-                for f in remaining
-            ],
+            "line_numbers": "of the files as fixed",
+            **document,
             "unsafe_fixable": unsafe,
-            **({"diff": "".join(d.diff() for d in done) + calendar_diff} if diff else {}),
+            **({"diff": "".join(diffs)} if diff else {}),
         }
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
     else:
-        report = functools.partial(click.echo, err=diff)  # --diff keeps stdout a clean patch
-        for problem in errors:
-            click.echo(f"arxiv-digest: error: {problem}", err=True)
-        for d in done:
-            if diff:
-                click.echo(d.diff(), nl=False)
-            for made in d.result.fixes:
-                report(_fix_line(d.path, made, output_format))
-        if diff:
-            click.echo(calendar_diff, nl=False)
-        for path, _old, _new, made in calendars:
-            report(_fix_line(path, made, output_format))
-        for finding in remaining:
-            report(_finding_line(finding, output_format))
         files = "file" if checked == 1 else "files"
         skipped = f" ({len(found.skipped)} skipped)" if found.skipped else ""
         if fixes:
             verb = "Would fix" if diff else "Fixed"
-            problems = "problem" if fixes == 1 else "problems"
-            summary = f"{verb} {fixes} {problems} in {changed} of {checked} {files}{skipped}."
-        elif not calendars:
-            summary = f"Checked {checked} {files}{skipped}: nothing to fix."
+            numbering = (
+                "line numbers: the file as fixed"
+                if changed == 1
+                else ("line numbers: the files as fixed")
+            )
+            summary = (
+                f"{verb} {_plural(fixes, 'problem')} in {changed} of {checked} {files}"
+                f"{_batch()}{skipped} ({numbering})."
+            )
+        elif unwritten or calendars:
+            summary = f"Checked {checked} {files}{_batch()}{skipped}."
         else:
-            summary = f"Checked {checked} {files}{skipped}."
+            summary = f"Checked {checked} {files}{_batch()}{skipped}: nothing to fix."
         if calendars:
-            written = "Would write" if diff else "Wrote"
-            summary += f" {written} {_plural(len(calendars), 'stale calendar')} again."
-        if remaining:
-            left = "problem remains" if len(remaining) == 1 else "problems remain"
-            summary += f" {len(remaining)} {left}"
+            wrote = "Would write" if diff else "Wrote"
+            summary += f" {wrote} {_plural(len(calendars), 'stale calendar')} again."
+        if unwritten:
+            files_not = "a file" if unwritten_files == 1 else f"{unwritten_files} files"
+            summary += (
+                f" {_plural(unwritten, 'problem')} not fixed ({files_not} could not be written,"
+                " see above)."
+            )
+        if left:
+            verb = "problem remains" if left == 1 else "problems remain"
+            summary += f" {left} {verb}"
             summary += f" ({unsafe} fixable with --unsafe-fixes)." if unsafe else "."
         if errors:  # never "nothing to fix" alone beside an error of the run
             summary += f" {_plural(len(errors), 'error')} (see above): not everything was fixed."
-        report(summary)
+        click.echo(summary, err=diff)
     if errors:
         sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if changed or remaining or calendars else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if changed or left or calendars else EXIT_CLEAN)
 
 
 # --------------------------------------------------------------------------- calendar
@@ -868,11 +1046,26 @@ def calendar(category: str, output: str | None) -> None:
 # --------------------------------------------------------------------------- collect
 
 
+#: collect's bar: what it has done first, then the time; no rate (the API sets it). Short
+#: enough that an 80-column terminal shows it whole.
+COLLECT_BAR = "{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} days{postfix} [{elapsed}<{remaining}]"
+
+
 def _date(value: str, option: str) -> dt.date:
+    """A day written YYYY-MM-DD, the one form taken (20230311 and 2023-3-11 are not)."""
+    digits = value.replace("-", "")
+    if not (
+        len(value) == 10 and value[4] == value[7] == "-" and digits.isascii() and digits.isdigit()
+    ):
+        raise click.BadParameter(
+            f"{value!r} is not a date written YYYY-MM-DD (like 2023-03-11)", param_hint=option
+        )
     try:
         return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param_hint=option) from None
+    except ValueError as error:
+        raise click.BadParameter(
+            f"{value!r} is not a day of the calendar: {error}", param_hint=option
+        ) from None
 
 
 def _collect_range(
@@ -1111,14 +1304,14 @@ def collect(
         from tqdm import tqdm
 
         days = (last - first).days + 1 if runs is None else sum(run.days for run in runs)
-        bar = tqdm(total=days, unit="day", file=sys.stderr, dynamic_ncols=True)
+        bar = tqdm(total=days, file=sys.stderr, dynamic_ncols=True, bar_format=COLLECT_BAR)
     papers = 0
 
     def advance(date: dt.date, outcome: str, count: int) -> None:
         nonlocal papers
         papers += count
         if bar is not None:
-            bar.set_postfix_str(f"{date} {outcome}, {papers} papers", refresh=False)
+            bar.set_postfix_str(f"{papers} papers, {date} {outcome}", refresh=False)
             bar.update(1)
 
     def say(line: str) -> None:

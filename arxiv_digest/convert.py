@@ -23,16 +23,20 @@ from typing import IO, TYPE_CHECKING, TypeVar
 
 import attrs
 
+from .files import DIGEST_NAME, path_parts
+
 if TYPE_CHECKING:
     from .model import Digest, Paper
 
 __all__ = [
     "Batch",
+    "SamePath",
     "batches",
     "convert_batch",
     "convert_in_order",
     "failure",
     "map_in_order",
+    "output_paths",
     "read_digest",
     "relative_path",
 ]
@@ -108,14 +112,35 @@ def _send(source: IO[bytes], file: IO[bytes]) -> int:
 
 
 def relative_path(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str:
-    """``path`` relative to the ``root`` it was found under, with ``/`` separators.
+    """``path`` in an output, with ``/`` separators: it keeps its category folder.
 
-    >>> relative_path("archive/2023/03/20230311.md", "archive")
-    '2023/03/20230311.md'
+    That is ``path`` relative to the ``root`` it was found under; but a digest in the dated
+    layout (``CATEGORY/YYYY/MM/YYYYMMDD.md``) found under its category folder, or inside it,
+    or named as a file, is relative to the folder above the category, so that ``from-json``
+    puts it back in its category.
+
+    >>> relative_path("archive/cs.CV/2023/03/20230311.md", "archive")
+    'cs.CV/2023/03/20230311.md'
+    >>> relative_path("archive/cs.CV/2023/03/20230311.md", "archive/cs.CV")
+    'cs.CV/2023/03/20230311.md'
     >>> relative_path("20230311.md", ".")
     '20230311.md'
     """
-    path, root = os.fspath(path), os.fspath(root)
+    relative = _relative(os.fspath(path), os.fspath(root))
+    if relative.count("/") < 3:  # no room for the category folder: is there one above?
+        parts = path_parts(os.path.abspath(path))
+        if (
+            len(parts) >= 4
+            and DIGEST_NAME.fullmatch(parts[-1])
+            and len(parts[-2]) == 2
+            and len(parts[-3]) == 4
+            and (parts[-3] + parts[-2]).isdigit()
+        ):
+            return "/".join(parts[-4:])
+    return relative
+
+
+def _relative(path: str, root: str) -> str:
     # What find_digests gives, quickly: ROOT/NAME/..., from names the walk joined (pathlib
     # would spend 12 ms of to-json's parent process on an archive of a thousand files).
     prefix = os.path.join(root, "")
@@ -129,6 +154,43 @@ def relative_path(path: str | os.PathLike[str], root: str | os.PathLike[str]) ->
         return Path(path).relative_to(root).as_posix()
     except ValueError:
         return Path(path).as_posix()
+
+
+class SamePath(ValueError):
+    """Two digests that would have the same ``path`` in an output.
+
+    >>> isinstance(SamePath("a and b would both be 'x'"), ValueError)
+    True
+    """
+
+
+def output_paths(files: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(path, path in the output)`` of each ``(path, root)`` of :func:`find_digests`.
+
+    Raises :class:`SamePath` when two files would have the same path in the output (from-json
+    could rebuild only one of them); a file found twice is taken once.
+
+    >>> output_paths([("a/cs.CV/2023/03/20230311.md", "a/cs.CV")])
+    [('a/cs.CV/2023/03/20230311.md', 'cs.CV/2023/03/20230311.md')]
+    >>> output_paths([("a/cs.CV", "a"), ("b/cs.CV", "b")])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    arxiv_digest.convert.SamePath: a/cs.CV and b/cs.CV would both be 'cs.CV' in the output: ...
+    """
+    first: dict[str, str] = {}
+    work = []
+    for path, root in files:
+        relative = relative_path(path, root)
+        other = first.setdefault(relative, path)
+        if other is not path:
+            if other == path or os.path.realpath(other) == os.path.realpath(path):
+                continue  # the same file, given twice
+            raise SamePath(
+                f"{other} and {path} would both be {relative!r} in the output: convert them"
+                " separately, or from a folder above both"
+            )
+        work.append((path, relative))
+    return work
 
 
 #: A file of at least this many bytes is converted a chunk at a time (:func:`stream_digest`).

@@ -120,7 +120,7 @@ class Found:
         DIR: no digest found: looked for files named YYYYMMDD.md (eight digits, like
         20230311.md); skipped 1 file with another name (README.md)
         """
-        messages = [f"{path}: no such file or directory" for path in self.missing]
+        messages = [_not_found(path) for path in self.missing]
         for directory in self.empty:
             skipped = [p for p in self.skipped if _is_under(p, directory)]
             if skipped:
@@ -135,6 +135,14 @@ class Found:
                 f" (eight digits, like 20230311.md); {why}"
             )
         return tuple(messages)
+
+
+def _not_found(path: str) -> str:
+    """Why a path given is not there: a file named with a trailing ``/`` is no directory."""
+    bare = path.rstrip("/" + os.sep)
+    if bare != path and os.path.isfile(bare):
+        return f"{path}: not a directory: {bare} is a file (name it without the trailing /)"
+    return f"{path}: no such file or directory"
 
 
 def _is_under(path: str, directory: str) -> bool:

@@ -2,9 +2,10 @@
 
 Each fix carries the code of the rule whose findings it removes:
 
+* **AD001** (safe): a UTF-8 byte-order mark at the start of the file is removed.
 * **AD206** (safe): line endings mixed in one file become the file's majority ending (on a
   tie, the first line's ending, which is the one the parser takes as the file's). This works
-  on the text, before parsing, so a CRLF file with one LF line (otherwise a syntax error) is
+  on the bytes, before parsing, so a CRLF file with one LF line (otherwise a syntax error) is
   repaired as well as an LF file with CRLF lines.
 * **AD103** (safe): an exact repeat of a paper (the same block, byte for byte) is dropped; the
   first stays.
@@ -19,22 +20,35 @@ Each fix carries the code of the rule whose findings it removes:
 Nothing else is changed: a header date that is not the file name's (AD101) or a file in the
 wrong folder (AD102) needs a person. A file with a syntax error (AD001) is never touched.
 Every paper block that stays is byte-identical to the one before.
+
+**One line numbering**: every line a fix or a remaining finding gives is a line of the file as
+it is after the fixes (as it is on disk once written, or as ``--diff`` would make it).
+
+A file is first checked as ``check`` checks it; only a file with something to fix is read
+again and rewritten, a block at a time: what is kept is what the fixes need (for each block
+its place, line and ``published`` time; for each distinct block a hash; for each paper its
+newest version), never the papers. The new file's remaining findings are ``check``'s on it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-import operator
+import io
 import os
-from collections.abc import Callable, Iterable, Sequence
+import tempfile
+from array import array
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO
 
 import attrs
 
-from .checks import Finding, check_text
+from .checks import Finding, check_path, check_text
 from .errors import DigestSyntaxError
 from .model import Digest, Paper
-from .parser import decode, parse_digest
-from .serializer import serialize_digest, serialize_paper
+from .parser import iter_blocks
+from .serializer import serialize_paper
 
 __all__ = [
     "FIXES",
@@ -45,6 +59,7 @@ __all__ = [
     "drop_repeats",
     "fix_digest",
     "fix_file",
+    "fix_files",
     "fix_line_endings",
     "fix_text",
     "sort_papers",
@@ -53,6 +68,7 @@ __all__ = [
 
 #: ``(code, safe, what the fix does)`` for every fix, in the order they are applied.
 FIXES: tuple[tuple[str, bool, str], ...] = (
+    ("AD001", True, "a byte-order mark at the start of the file is removed"),
     ("AD206", True, "mixed line endings become the file's majority ending"),
     ("AD103", True, "an exact repeat of a paper is dropped; the first stays"),
     ("AD103", False, "a paper listed in several versions keeps its newest version only"),
@@ -60,18 +76,26 @@ FIXES: tuple[tuple[str, bool, str], ...] = (
     ("AD305", True, "a folder's stale calendar is written again as `calendar` writes it"),
 )
 
+#: The codes whose findings a fix may remove: a file without them is left as it is.
+_FIXABLE = ("AD001", "AD103", "AD104", "AD206")
+
+_BOM = b"\xef\xbb\xbf"
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
 
 @attrs.frozen
 class Fix:
-    """One change a fix made, at a 1-based line of the file before the change.
+    """One change a fix made, at a 1-based line of the file as fixed.
 
-    >>> Fix(31, "AD103", "dropped repeat of 2303.06268").text("a.md")
-    'a.md:31: AD103 fixed: dropped repeat of 2303.06268'
+    >>> Fix(31, "AD103", "dropped a repeat of 2303.06268, which stays at this line").text("a.md")
+    'a.md:31: AD103 fixed: dropped a repeat of 2303.06268, which stays at this line'
     """
 
     line: int
     code: str
     message: str
+    count: int = 1  # the findings it removes (one fix line for a paper repeated many times)
 
     def text(self, path: str) -> str:
         """``path:line: CODE fixed: message``, as ``fix`` prints it.
@@ -82,176 +106,226 @@ class Fix:
         return f"{path}:{self.line}: {self.code} fixed: {self.message}"
 
 
-@attrs.frozen
-class _Entry:
-    """A paper with its line in the digest given to a fix, and its block (LF endings)."""
-
-    paper: Paper
-    line: int
-    block: str
-
-
-def _entries(digest: Digest) -> list[_Entry]:
-    if digest.broken:
-        raise ValueError(
-            f"a digest with {len(digest.broken)} broken block(s) is not fixed: fix the syntax"
-            f" error at line {digest.broken[0].line} first"
-        )
-    entries = []
-    line = 2  # the header is one line
-    for paper in digest.papers:
-        block = serialize_paper(paper)
-        entries.append(_Entry(paper, line, block))
-        line += block.count("\n")
-    return entries
-
-
-def _rebuild(digest: Digest, entries: Sequence[_Entry]) -> Digest:
-    papers = tuple(entry.paper for entry in entries)
-    if len(papers) == len(digest.papers) and all(map(operator.is_, papers, digest.papers)):
-        return digest  # nothing changed: the very same object
-    return attrs.evolve(digest, papers=papers)
-
-
-def _drop_repeats(entries: list[_Entry]) -> tuple[list[_Entry], list[Fix]]:
-    seen: set[str] = set()
-    kept, fixes = [], []
-    for entry in entries:
-        if entry.block in seen:
-            fixes.append(Fix(entry.line, "AD103", f"dropped repeat of {entry.paper.arxiv_id}"))
-        else:
-            seen.add(entry.block)
-            kept.append(entry)
-    return kept, fixes
-
-
-def _drop_old_versions(entries: list[_Entry]) -> tuple[list[_Entry], list[Fix]]:
-    newest: dict[str, _Entry] = {}
-    for entry in entries:
-        best = newest.get(entry.paper.arxiv_id)
-        if best is None or entry.paper.version > best.paper.version:
-            newest[entry.paper.arxiv_id] = entry
-    kept, fixes = [], []
-    for entry in entries:
-        best = newest[entry.paper.arxiv_id]
-        if entry.paper.version < best.paper.version:
-            fixes.append(
-                Fix(
-                    entry.line,
-                    "AD103",
-                    f"dropped {entry.paper.arxiv_id}v{entry.paper.version}: v{best.paper.version}"
-                    f" is listed at line {best.line}",
-                )
-            )
-        else:
-            kept.append(entry)
-    return kept, fixes
-
-
-def _sort(entries: list[_Entry]) -> tuple[list[_Entry], list[Fix]]:
-    ordered = sorted(entries, key=lambda entry: entry.paper.published)  # stable
-    moved = sum(a is not b for a, b in zip(ordered, entries))
-    if not moved:
-        return entries, []
-    first = next(
-        current
-        for previous, current in zip(entries, entries[1:])
-        if current.paper.published < previous.paper.published
-    )
-    papers = "paper" if moved == 1 else "papers"
-    return ordered, [Fix(first.line, "AD104", f"sorted by published time: {moved} {papers} moved")]
-
-
-_Step = Callable[[list[_Entry]], tuple[list[_Entry], list[Fix]]]
-
-
-def _apply(digest: Digest, step: _Step) -> tuple[Digest, list[Fix]]:
-    entries, fixes = step(_entries(digest))
-    return _rebuild(digest, entries), fixes
-
-
-def drop_repeats(digest: Digest) -> tuple[Digest, list[Fix]]:
-    """Drop every exact repeat of a paper (the same block byte for byte); the first stays.
-
-    Raises :class:`ValueError` for a digest with broken blocks (a lenient parse's).
-
-    >>> from pathlib import Path
-    >>> from arxiv_digest import parse_digest
-    >>> digest = parse_digest(Path("tests/corpus_fixable/cs.CV/2026/02/20260202.md"))
-    >>> fixed, fixes = drop_repeats(digest)
-    >>> len(digest.papers), len(fixed.papers), fixes[0].text("20260202.md")
-    (190, 150, '20260202.md:408: AD103 fixed: dropped repeat of 2602.01639')
-    """
-    return _apply(digest, _drop_repeats)
-
-
-def drop_old_versions(digest: Digest) -> tuple[Digest, list[Fix]]:
-    """Keep only the newest version of a paper listed in several versions (an unsafe fix).
-
-    The newest version stays where it is and older ones are dropped, so nothing moves;
-    repeats of the newest version are left to :func:`drop_repeats`.
-
-    >>> from pathlib import Path
-    >>> from arxiv_digest import parse_digest
-    >>> digest = parse_digest(Path("tests/corpus_fixable/cs.CV/2026/02/20260202.md"))
-    >>> [fix.message for fix in drop_old_versions(digest)[1]]
-    ['dropped 2602.01666v1: v2 is listed at line 520']
-    """
-    return _apply(digest, _drop_old_versions)
-
-
-def sort_papers(digest: Digest) -> tuple[Digest, list[Fix]]:
-    """Put the papers in ``published`` order with a stable sort, as the generator does.
-
-    Papers published at the same instant keep their order.
-
-    >>> from pathlib import Path
-    >>> from arxiv_digest import parse_digest
-    >>> import attrs
-    >>> digest = parse_digest(Path("tests/corpus/cs.CV/2023/03/20230311.md"))
-    >>> shuffled = attrs.evolve(digest, papers=digest.papers[::-1])
-    >>> fixed, fixes = sort_papers(shuffled)
-    >>> fixed == digest, [fix.code for fix in fixes]
-    (True, ['AD104'])
-    """
-    return _apply(digest, _sort)
-
-
 def _selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
     return (not select or code.startswith(tuple(select))) and not code.startswith(tuple(ignore))
 
 
-def fix_digest(
-    digest: Digest,
-    *,
-    unsafe: bool = False,
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-) -> tuple[Digest, list[Fix]]:
-    """Every paper-level fix in turn (repeats, then old versions if ``unsafe``, then order).
+# --------------------------------------------------------------------------- the papers
 
-    ``select`` and ``ignore`` take codes or prefixes, as ``check`` does. The fixes' lines are
-    those of the digest given, however many fixes ran before.
 
-    >>> from pathlib import Path
-    >>> from arxiv_digest import parse_digest
-    >>> digest = parse_digest(Path("tests/corpus_fixable/cs.CV/2026/02/20260202.md"))
-    >>> fixed, fixes = fix_digest(digest, unsafe=True)
-    >>> len(fixed.papers), len(fixes)
-    (149, 41)
+class _Plan:
+    """What the paper fixes do to a digest's blocks, fed one block at a time.
+
+    Kept per block: its first line, its offset in the source and its ``published`` time as
+    microseconds (arrays of integers: 25 bytes a block). Per distinct block, the hash of its
+    bytes (a repeat is confirmed by reading the first copy back with ``fetch``) and how many
+    repeats of it were dropped; per paper, its newest version. Never the papers.
     """
-    entries = _entries(digest)
-    fixes: list[Fix] = []
-    steps: list[tuple[str, _Step]] = [("AD103", _drop_repeats)]
-    if unsafe:
-        steps.append(("AD103", _drop_old_versions))
-    steps.append(("AD104", _sort))
-    for code, step in steps:
-        if _selected(code, select, ignore):
-            entries, made = step(entries)
-            fixes += made
-    fixes.sort(key=lambda fix: fix.line)
-    return _rebuild(digest, entries), fixes
+
+    def __init__(
+        self, fetch: Callable[[int, int], bytes], *, repeats: bool, versions: bool, order: bool
+    ) -> None:
+        self.fetch = fetch  # (offset, size) -> the source's bytes there
+        self.drop_repeats, self.drop_versions, self.sort = repeats, versions, order
+        self.lines = array("q")
+        self.offsets = array("q")
+        self.keys = array("q")
+        self.end_line = self.end_offset = 0
+        self.dropped = bytearray()  # per block: 0 kept, 1 a repeat, 2 an older version
+        self.first_of: dict[int, int] = {}  # hash of a block's bytes (probed on) -> block
+        self.repeats: dict[int, tuple[str, int]] = {}  # block -> (arxiv id, repeats dropped)
+        self.newest: dict[str, tuple[int, int]] = {}  # arxiv id -> (version, block)
+        self.ties: dict[str, list[int]] = {}  # arxiv id -> more blocks of its newest version
+        self.older: dict[int, tuple[str, int]] = {}  # block -> (arxiv id, version)
+        self.new = array("q")
+        self.new_end = 1
+
+    def block(self, index: int) -> bytes:
+        """The bytes of block ``index`` in the source."""
+        start = self.offsets[index]
+        end = self.offsets[index + 1] if index + 1 < len(self.offsets) else self.end_offset
+        return self.fetch(start, end - start)
+
+    def add(self, line: int, offset: int, raw: bytes, paper: Paper) -> None:
+        """The next block: its first line, offset and bytes in the source, and its paper."""
+        index = len(self.keys)
+        self.lines.append(line)
+        self.offsets.append(offset)
+        self.keys.append((paper.published - _EPOCH) // _MICROSECOND)
+        self.dropped.append(0)
+        self.end_line, self.end_offset = line + raw.count(b"\n"), offset + len(raw)
+        if self.drop_repeats:
+            key = hash(raw)
+            while (first := self.first_of.get(key)) is not None:
+                if self.block(first) == raw:
+                    self.dropped[index] = 1
+                    count = self.repeats.get(first, ("", 0))[1]
+                    self.repeats[first] = (paper.arxiv_id, count + 1)
+                    return
+                key += 1  # another block with the same hash: the next free key is this one's
+            self.first_of[key] = index
+        ident, version = paper.arxiv_id, paper.version
+        best = self.newest.get(ident)
+        if best is None:
+            self.newest[ident] = (version, index)
+        elif version > best[0]:
+            for older in (best[1], *self.ties.pop(ident, ())):
+                self.older[older] = (ident, best[0])
+            self.newest[ident] = (version, index)
+        elif version < best[0]:
+            self.older[index] = (ident, version)
+        else:  # the same version in another block: kept beside it, or dropped with it
+            self.ties.setdefault(ident, []).append(index)
+
+    def finish(self) -> tuple[Sequence[int], list[Fix], int]:
+        """The blocks to write in order, the fixes, and the older versions left.
+
+        The fixes are at their lines in the new file; the older versions left are those
+        ``--unsafe-fixes`` would drop.
+        """
+        if self.drop_versions:
+            for index in self.older:
+                self.dropped[index] = 2
+        kept = array("q", (i for i, dropped in enumerate(self.dropped) if not dropped))
+        keys = self.keys
+        order: Sequence[int] = kept
+        if self.sort and any(keys[a] > keys[b] for a, b in zip(kept, kept[1:])):
+            order = array("q", sorted(kept, key=keys.__getitem__))  # stable: ties keep order
+        new = self.new = self.new_lines(order)
+        fixes = []
+        for first, (ident, count) in self.repeats.items():
+            what = "a repeat" if count == 1 else f"{count} repeats"
+            message = f"dropped {what} of {ident}, which stays at this line"
+            fixes.append(Fix(new[self.home(first)], "AD103", message, count))
+        if self.drop_versions:
+            for ident, version in self.older.values():
+                newest, index = self.newest[ident]
+                message = f"dropped {ident}v{version}: v{newest} stays at this line"
+                fixes.append(Fix(new[index], "AD103", message))
+        moved = sum(a != b for a, b in zip(kept, order))
+        if moved:
+            first_moved = next(b for a, b in zip(kept, order) if a != b)
+            papers = "paper" if moved == 1 else "papers"
+            message = f"sorted by published time: {moved} {papers} moved"
+            fixes.append(Fix(new[first_moved], "AD104", message))
+        fixes.sort(key=lambda fix: fix.line)
+        return order, fixes, 0 if self.drop_versions else len(self.older)
+
+    def new_lines(self, order: Sequence[int]) -> array[int]:
+        """The first line of each block written, in the new file (0 for a dropped one)."""
+        new = array("q", bytes(8 * len(self.keys)))
+        line = self.lines[0] if self.lines else 1
+        for index in order:
+            new[index] = line
+            end = self.lines[index + 1] if index + 1 < len(self.lines) else self.end_line
+            line += end - self.lines[index]
+        self.new_end = line
+        return new
+
+    def home(self, index: int) -> int:
+        """The block that holds the paper of a kept block, or of an older version dropped."""
+        if self.dropped[index] == 2:
+            return self.newest[self.older[index][0]][1]
+        return index
+
+    def line_of(self, line: int) -> int:
+        """Where a line of the source is in the new file (a dropped block's: where it was)."""
+        index = bisect_right(self.lines, line) - 1
+        if index < 0:
+            return line  # the header
+        if not self.dropped[index]:
+            return self.new[index] + line - self.lines[index]
+        kept_after = next((i for i in range(index, len(self.new)) if not self.dropped[i]), None)
+        return self.new_end if kept_after is None else self.new[kept_after]
+
+
+def _plan_papers(
+    source: IO[bytes],
+    name: str,
+    fetch: Callable[[int, int], bytes],
+    *,
+    unsafe: bool,
+    select: Sequence[str],
+    ignore: Sequence[str],
+) -> tuple[bytes, _Plan]:
+    """Read a digest a block at a time into a :class:`_Plan`; the header region's bytes.
+
+    Raises :class:`DigestSyntaxError` for a file that does not parse.
+    """
+    repeats = _selected("AD103", select, ignore)
+    plan = _Plan(
+        fetch,
+        repeats=repeats,
+        versions=unsafe and repeats,
+        order=_selected("AD104", select, ignore),
+    )
+    offset = 0
+    header = b""
+    for line, raw, paper in iter_blocks(source, name):
+        if paper is None:
+            header = raw
+        else:
+            plan.add(line, offset, raw, paper)
+        offset += len(raw)
+    return header, plan
+
+
+# --------------------------------------------------------------------------- line endings
+
+
+def _endings(source: IO[bytes]) -> tuple[bool, bytes | None, int, int]:
+    """What the byte-level fixes would do to a file, read a megabyte at a time.
+
+    ``(byte-order mark, ending every line is to end with or None, lines it changes, lines
+    that keep their ending)``.
+    """
+    source.seek(0)
+    lf = crlf = 0
+    first_crlf: bool | None = None
+    last = b""
+    bom = False
+    while data := source.read(1 << 20):
+        if not last and data.startswith(_BOM):
+            bom = True
+        if first_crlf is None and (at := data.find(b"\n")) >= 0:
+            first_crlf = (data[at - 1 : at] if at else last) == b"\r"
+        lf += data.count(b"\n")
+        crlf += (last + data).count(b"\r\n")
+        last = data[-1:]
+    source.seek(0)
+    lf -= crlf  # lines that end with LF alone
+    if not lf or not crlf:
+        return bom, None, 0, 0
+    if crlf > lf or (crlf == lf and first_crlf):
+        return bom, b"\r\n", lf, crlf
+    return bom, b"\n", crlf, lf
+
+
+def _rewrite_endings(source: IO[bytes], out: IO[bytes], bom: bool, ending: bytes | None) -> int:
+    """Copy ``source`` to ``out``: no byte-order mark, every line ended with ``ending``.
+
+    ``ending`` None keeps the endings. Gives the first line whose ending changed (0: none).
+    """
+    source.seek(len(_BOM) if bom else 0)
+    first = 0
+    for number, line in enumerate(source, 1):
+        if ending is not None and line.endswith(b"\n"):
+            body = line[:-2] if line.endswith(b"\r\n") else line[:-1]
+            fixed = body + ending
+            if fixed != line:
+                first = first or number
+                line = fixed
+        out.write(line)
+    return first
+
+
+def _ending_fix(line: int, ending: bytes, changed: int, kept: int) -> Fix:
+    old, new = ("LF", "CRLF") if ending == b"\r\n" else ("CRLF", "LF")
+    lines_word = "line" if changed == 1 else "lines"
+    verb = "ends" if changed == 1 else "end"
+    message = f"{changed} {lines_word} ending with {old} now {verb} with {new}, as the other"
+    message += f" {kept} do" if kept > 1 else " one does"
+    return Fix(line, "AD206", message, changed)
 
 
 def fix_line_endings(text: str) -> tuple[str, list[Fix]]:
@@ -262,27 +336,132 @@ def fix_line_endings(text: str) -> tuple[str, list[Fix]]:
     ``"\\n"`` is left alone. One fix is reported, at the first line changed.
 
     >>> fix_line_endings("a\\r\\nb\\nc\\r\\n")
-    ('a\\r\\nb\\r\\nc\\r\\n', [Fix(line=2, code='AD206', message='1 line ending with LF now ends with CRLF, as the other 2 do')])
+    ('a\\r\\nb\\r\\nc\\r\\n', [Fix(line=2, code='AD206', message='1 line ending with LF now ends with CRLF, as the other 2 do', count=1)])
     """  # noqa: E501
-    lines = text.split("\n")
-    ends = lines[:-1]  # the part after the last "\n" has no line ending
-    crlf = sum(line.endswith("\r") for line in ends)
-    lf = len(ends) - crlf
-    if not crlf or not lf:
+    source = io.BytesIO(text.encode("utf-8", "surrogatepass"))
+    _, ending, changed, kept = _endings(source)
+    if ending is None:
         return text, []
-    to_crlf = crlf > lf or (crlf == lf and ends[0].endswith("\r"))
-    first = next(i for i, line in enumerate(ends) if line.endswith("\r") != to_crlf) + 1
-    if to_crlf:
-        fixed = [line if line.endswith("\r") else line + "\r" for line in ends]
-        changed, kept, old, new = lf, crlf, "LF", "CRLF"
-    else:
-        fixed = [line[:-1] if line.endswith("\r") else line for line in ends]
-        changed, kept, old, new = crlf, lf, "CRLF", "LF"
-    lines_word = "line" if changed == 1 else "lines"
-    verb = "ends" if changed == 1 else "end"
-    message = f"{changed} {lines_word} ending with {old} now {verb} with {new}, as the other"
-    message += f" {kept} do" if kept > 1 else " one does"
-    return "\n".join([*fixed, lines[-1]]), [Fix(first, "AD206", message)]
+    out = io.BytesIO()
+    first = _rewrite_endings(source, out, False, ending)
+    fixed = out.getvalue().decode("utf-8", "surrogatepass")
+    return fixed, [_ending_fix(first, ending, changed, kept)]
+
+
+# --------------------------------------------------------------------------- one source
+
+
+@attrs.frozen
+class _Done:
+    """What :func:`_fix_source` did: the fixes, the new bytes (or None), and the rest."""
+
+    fixes: tuple[Fix, ...]
+    new: IO[bytes] | None
+    remaining: tuple[Finding, ...]
+    skipped: bool
+    unsafe_fixable: int
+
+
+def _reported(
+    findings: Iterable[Finding], select: Sequence[str], ignore: Sequence[str]
+) -> tuple[Finding, ...]:
+    """The findings ``fix`` reports: those selected, and syntax errors whatever is selected."""
+    return tuple(f for f in findings if f.code == "AD001" or _selected(f.code, select, ignore))
+
+
+def _fixable(findings: Iterable[Finding], select: Sequence[str], ignore: Sequence[str]) -> bool:
+    return any(
+        (f.code in _FIXABLE and _selected(f.code, select, ignore)) or f.code == "AD001"
+        for f in findings
+    )
+
+
+def _nothing_to_fix(
+    findings: Iterable[Finding], select: Sequence[str], ignore: Sequence[str]
+) -> tuple[Finding, ...] | None:
+    """What ``fix`` reports of a file whose ``check`` findings it can fix none of, or None.
+
+    The findings are read up to the first one a fix may remove: the rest are the new file's
+    to give.
+    """
+    seen: list[Finding] = []
+    for finding in findings:
+        seen.append(finding)
+        if _fixable((finding,), select, ignore):
+            return None
+    if any(f.code == "AD001" for f in seen):
+        return None  # a byte-order mark or mixed line endings, maybe: looked at closer
+    return _reported(seen, select, ignore)
+
+
+def _fix_source(
+    source: IO[bytes],
+    name: str,
+    check: Callable[[IO[bytes]], Iterable[Finding]],
+    scratch: Callable[[], IO[bytes]],
+    *,
+    unsafe: bool,
+    select: Sequence[str],
+    ignore: Sequence[str],
+) -> _Done:
+    """Fix the digest in ``source`` (named ``name``): every selected fix, one stage at a time.
+
+    For a source :func:`_nothing_to_fix` found something to fix in. ``check(file)`` gives
+    ``check``'s findings for a file's bytes, named ``name``; ``scratch()`` a new file for a
+    stage's output.
+    """
+
+    def kept(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+        return _reported(findings, select, ignore)
+
+    fixes: list[Fix] = []
+    stage = source
+    bom, ending, changed, unchanged = _endings(source)
+    if not _selected("AD001", select, ignore):
+        bom = False
+    if not _selected("AD206", select, ignore):
+        ending = None
+    first_changed = 0
+    if bom or ending is not None:
+        stage = scratch()
+        first_changed = _rewrite_endings(source, stage, bom, ending)
+        stage.seek(0)
+        if bom:
+            fixes.append(
+                Fix(1, "AD001", "removed the byte-order mark (U+FEFF) the file started with")
+            )
+
+    def fetch(offset: int, size: int) -> bytes:
+        # The stage is being read a block at a time: read back, then carry on where it was.
+        position = stage.tell()
+        stage.seek(offset)
+        data = stage.read(size)
+        stage.seek(position)
+        return data
+
+    try:
+        header, plan = _plan_papers(stage, name, fetch, unsafe=unsafe, select=select, ignore=ignore)
+    except DigestSyntaxError:
+        # Never touched: the original's findings (its syntax errors, and the others).
+        return _Done((), None, kept(check(source)), True, 0)
+    order, paper_fixes, unsafe_fixable = plan.finish()
+    if ending is not None and first_changed:
+        fixes.append(_ending_fix(plan.line_of(first_changed), ending, changed, unchanged))
+    if paper_fixes:
+        out = scratch()
+        out.write(header)
+        for index in order:
+            out.write(plan.block(index))
+        stage = out
+    if stage is source:
+        return _Done((), None, kept(check(source)), False, unsafe_fixable)
+    stage.flush()
+    stage.seek(0)
+    fixes = sorted([*fixes, *paper_fixes], key=lambda fix: fix.line)
+    return _Done(tuple(fixes), stage, kept(check(stage)), False, unsafe_fixable)
+
+
+# --------------------------------------------------------------------------- a text
 
 
 @attrs.frozen
@@ -292,7 +471,8 @@ class FixedText:
     ``before`` and ``after`` are the texts; ``fixes`` what was changed; ``remaining`` what
     ``check`` still finds in ``after`` (within the codes selected, plus any syntax error);
     ``skipped`` is true for a text with a syntax error, which is never changed;
-    ``unsafe_fixable`` counts the changes ``unsafe=True`` would add.
+    ``unsafe_fixable`` counts the changes ``unsafe=True`` would add. Lines are those of
+    ``after``.
 
     >>> result = fix_text("# Arxiv Papers in cs.CV on 2023-03-11\\n", "20230312.md")
     >>> result.changed, [finding.code for finding in result.remaining]
@@ -326,9 +506,9 @@ def fix_text(
 ) -> FixedText:
     """Apply every selected fix to a digest's text; ``path`` names it (and gives its date).
 
-    Line endings are made one first, on the text; then the papers are fixed. A text that
-    still has a syntax error after that is given back unchanged, with ``skipped`` set and the
-    syntax errors (always, whatever ``select`` says) in ``remaining``.
+    The byte-order mark and line endings are fixed first; then the papers. A text that still
+    has a syntax error after that is given back unchanged, with ``skipped`` set and its
+    findings (syntax errors always, whatever ``select`` says) in ``remaining``.
 
     >>> from pathlib import Path
     >>> path = Path("tests/corpus_fixable/cs.CV/2026/02/20260202.md")
@@ -337,48 +517,51 @@ def fix_text(
     (40, ['AD103'], 1)
     """
     name = os.fspath(path)
-    fixes: list[Fix] = []
-    after = text
-    if _selected("AD206", select, ignore):
-        after, fixes = fix_line_endings(text)
-    try:
-        digest = parse_digest(after, path=name)
-    except DigestSyntaxError:
-        syntax = [f for f in check_text(text, name) if f.code == "AD001"]
-        if not syntax:  # the lenient parse found no broken block: the strict one's error
-            syntax = [f for f in check_text(after, name) if f.code == "AD001"]
-        return FixedText(text, text, (), tuple(syntax), skipped=True)
-    fixed, paper_fixes = fix_digest(digest, unsafe=unsafe, select=select, ignore=ignore)
-    if paper_fixes:
-        after = serialize_digest(fixed)
-        fixes = sorted([*fixes, *paper_fixes], key=lambda fix: fix.line)
-    unsafe_fixable = 0
-    if not unsafe and _selected("AD103", select, ignore):
-        unsafe_fixable = len(drop_old_versions(fixed)[1])
-    remaining = tuple(f for f in check_text(after, name) if _selected(f.code, select, ignore))
-    return FixedText(text, after, tuple(fixes), remaining, unsafe_fixable=unsafe_fixable)
+
+    def check(file: IO[bytes]) -> list[Finding]:
+        assert isinstance(file, io.BytesIO)
+        return check_text(file.getvalue().decode("utf-8", "surrogatepass"), name)
+
+    left = _nothing_to_fix(check_text(text, name), select, ignore)
+    if left is not None:
+        return FixedText(text, text, (), left)
+    source = io.BytesIO(text.encode("utf-8", "surrogatepass"))
+    done = _fix_source(source, name, check, io.BytesIO, unsafe=unsafe, select=select, ignore=ignore)
+    if done.new is None:
+        after = text
+    else:
+        assert isinstance(done.new, io.BytesIO)
+        after = done.new.getvalue().decode("utf-8")
+    return FixedText(text, after, done.fixes, done.remaining, done.skipped, done.unsafe_fixable)
+
+
+# --------------------------------------------------------------------------- files
 
 
 @attrs.frozen
 class FixedFile:
-    """What :func:`fix_file` did to one file: the :class:`FixedText` and whether it wrote.
+    """What :func:`fix_file` did to one file (all of it picklable, for worker processes).
+
+    ``fixes`` and ``remaining`` give lines of the file as fixed; ``changed`` says whether the
+    fixes change it, ``written`` whether it was replaced; ``diff`` is the change as a unified
+    diff when asked for; ``error`` says why the file could not be read or written. When the
+    new file could not be written, ``fixes`` are those that could not be made and
+    ``remaining`` are the findings of the file as it stays.
 
     >>> result = fix_file("tests/corpus/cs.CV/2023/03/20230311.md", write=False)
-    >>> result.result.changed, result.written
-    (False, False)
+    >>> result.changed, result.written, result.remaining
+    (False, False, ())
     """
 
     path: str
-    result: FixedText
-    written: bool
-
-    def diff(self) -> str:
-        """The change as a unified diff (empty when nothing changed).
-
-        >>> fix_file("tests/corpus/cs.CV/2023/03/20230311.md", write=False).diff()
-        ''
-        """
-        return unified_diff(self.path, self.result.before, self.result.after)
+    fixes: tuple[Fix, ...] = ()
+    remaining: tuple[Finding, ...] = ()
+    changed: bool = False
+    written: bool = False
+    skipped: bool = False
+    unsafe_fixable: int = 0
+    diff: str = ""
+    error: str | None = None
 
 
 def fix_file(
@@ -388,32 +571,252 @@ def fix_file(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     write: bool = True,
+    diff: bool = False,
 ) -> FixedFile:
     """Fix a digest file in place, atomically (permissions kept), unless ``write=False``.
 
-    The file is read as bytes and decoded as strict UTF-8: bytes that are not UTF-8 raise
-    :class:`DigestSyntaxError` (an error of the run, like :class:`OSError`) and nothing is
-    written. A symbolic link is followed: the file it points to is replaced, not the link.
-    Ctrl-C leaves the old file or the new one, never a mix and no temporary file.
+    The file is checked as ``check`` checks it; a file with something to fix is read again a
+    block at a time and its new bytes are put together in a temporary file (in the system's
+    temporary folder), checked, and copied into place: memory does not grow with the file.
+    A symbolic link is followed: the file it points to is replaced, not the link. Ctrl-C
+    leaves the old file or the new one, never a mix and no temporary file. ``diff=True``
+    adds the unified diff of the change (both texts are then read whole). Raises
+    :class:`OSError` when the file cannot be read or written.
 
     >>> import shutil, tempfile, pathlib
     >>> copy = pathlib.Path(tempfile.mkdtemp()) / "20260202.md"
     >>> _ = shutil.copy("tests/corpus_fixable/cs.CV/2026/02/20260202.md", copy)
     >>> done = fix_file(copy)
-    >>> done.written, len(done.result.fixes), fix_file(copy).written
+    >>> done.written, len(done.fixes), fix_file(copy).written
     (True, 40, False)
     """
-    from .files import file_state, write_atomic
+    import shutil
+
+    from .files import atomic_output, file_state
 
     name = os.fspath(path)
-    with open(name, "rb") as file:
-        state = file_state(file)  # replaced only if still the file read (another may write it)
-        text = decode(file.read(), name)
-    result = fix_text(text, name, unsafe=unsafe, select=select, ignore=ignore)
-    written = write and result.changed
-    if written:
-        write_atomic(os.path.realpath(name), result.after.encode("utf-8"), expect=state)
-    return FixedFile(name, result, written)
+    scratches: list[IO[bytes]] = []
+
+    def scratch() -> IO[bytes]:
+        file = tempfile.NamedTemporaryFile(prefix="arxiv-digest-fix.", suffix=".tmp")  # noqa: SIM115
+        scratches.append(file)
+        return file
+
+    def check(file: IO[bytes]) -> Iterable[Finding]:
+        return check_path(file.name, name=name)
+
+    left = _nothing_to_fix(check_path(name), select, ignore)
+    if left is not None:
+        return FixedFile(name, remaining=left)
+    try:
+        with open(name, "rb") as source:
+            state = file_state(source)  # replaced only if still the file read
+            done = _fix_source(
+                source, name, check, scratch, unsafe=unsafe, select=select, ignore=ignore
+            )
+            if done.new is None:
+                return FixedFile(
+                    name,
+                    remaining=done.remaining,
+                    skipped=done.skipped,
+                    unsafe_fixable=done.unsafe_fixable,
+                )
+            change = ""
+            if diff:
+                source.seek(0)
+                change = unified_diff(name, _text(source), _text(done.new))
+            if write:
+                done.new.seek(0)
+                try:
+                    with atomic_output(os.path.realpath(name), expect=state) as out:
+                        shutil.copyfileobj(done.new, out, 1 << 20)
+                except OSError as error:
+                    # Nothing was fixed: what is left is the file as it is, with its lines.
+                    left = _reported(check(source), select, ignore)
+                    why = error.strerror or str(error)
+                    return FixedFile(name, done.fixes, left, True, False, error=why)
+    finally:
+        for file in scratches:
+            file.close()
+    return FixedFile(
+        name, done.fixes, done.remaining, True, write, False, done.unsafe_fixable, change
+    )
+
+
+def _text(file: IO[bytes]) -> str:
+    file.seek(0)
+    return file.read().decode("utf-8", "replace")
+
+
+@attrs.frozen
+class _Options:
+    """:func:`fix_file`'s options, as :func:`fix_files` hands them to its workers."""
+
+    unsafe: bool
+    select: Sequence[str]
+    ignore: Sequence[str]
+    write: bool
+    diff: bool
+
+
+def _fix_one(path: str, options: _Options) -> FixedFile:
+    """:func:`fix_file`, with an error to read or write the file as the result's ``error``."""
+    try:
+        return fix_file(
+            path,
+            unsafe=options.unsafe,
+            select=options.select,
+            ignore=options.ignore,
+            write=options.write,
+            diff=options.diff,
+        )
+    except OSError as error:
+        return FixedFile(path, error=error.strerror or str(error))
+
+
+def _fix_batch(paths: list[str], options: _Options) -> list[FixedFile]:
+    """Fix ``paths`` in order: what a worker process of :func:`fix_files` does."""
+    return [_fix_one(path, options) for path in paths]
+
+
+def fix_files(
+    paths: Sequence[str | os.PathLike[str]],
+    jobs: int = 1,
+    *,
+    unsafe: bool = False,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    write: bool = True,
+    diff: bool = False,
+) -> Iterator[FixedFile]:
+    """:func:`fix_file` of each path with ``jobs`` processes, in the order of ``paths``.
+
+    The options are :func:`fix_file`'s; an error to read or write a file is its result's
+    ``error``. The process pool is ``check``'s (:mod:`arxiv_digest.pool`): a file of 16 MB
+    or more is fixed in this process, the others in batches by the workers.
+
+    >>> [r.error for r in fix_files(["missing.md"], write=False)]
+    ['No such file or directory']
+    """
+    import functools
+
+    from .checks import BATCH_BYTES, STREAM_BYTES
+    from .pool import in_order
+
+    names = [os.fspath(path) for path in paths]
+    options = _Options(unsafe, select, ignore, write, diff)
+    one = functools.partial(_fix_one, options=options)
+    batch = functools.partial(_fix_batch, options=options)
+    return in_order(names, one, batch, jobs, STREAM_BYTES, BATCH_BYTES)
+
+
+# --------------------------------------------------------------------------- a Digest
+
+
+def _fix_papers(
+    digest: Digest, *, repeats: bool, versions: bool, order: bool
+) -> tuple[Digest, list[Fix]]:
+    if digest.broken:
+        raise ValueError(
+            f"a digest with {len(digest.broken)} broken block(s) is not fixed: fix the syntax"
+            f" error at line {digest.broken[0].line} first"
+        )
+    blocks = [serialize_paper(paper).encode("utf-8") for paper in digest.papers]
+    data = b"".join(blocks)
+    plan = _Plan(
+        lambda offset, size: data[offset : offset + size],
+        repeats=repeats,
+        versions=versions,
+        order=order,
+    )
+    line, offset = 2, 0  # the header is one line
+    for paper, block in zip(digest.papers, blocks):
+        plan.add(line, offset, block, paper)
+        line += block.count(b"\n")
+        offset += len(block)
+    kept, fixes, _ = plan.finish()
+    if not fixes:
+        return digest, []
+    return attrs.evolve(digest, papers=tuple(digest.papers[i] for i in kept)), fixes
+
+
+def drop_repeats(digest: Digest) -> tuple[Digest, list[Fix]]:
+    """Drop every exact repeat of a paper (the same block byte for byte); the first stays.
+
+    Each fix is at the line of the paper that stays, in the new digest. Raises
+    :class:`ValueError` for a digest with broken blocks (a lenient parse's).
+
+    >>> from pathlib import Path
+    >>> from arxiv_digest import parse_digest
+    >>> digest = parse_digest(Path("tests/corpus_fixable/cs.CV/2026/02/20260202.md"))
+    >>> fixed, fixes = drop_repeats(digest)
+    >>> len(digest.papers), len(fixed.papers), fixes[0].text("20260202.md")
+    (190, 150, '20260202.md:394: AD103 fixed: dropped a repeat of 2602.01639, which stays at this line')
+    """  # noqa: E501
+    return _fix_papers(digest, repeats=True, versions=False, order=False)
+
+
+def drop_old_versions(digest: Digest) -> tuple[Digest, list[Fix]]:
+    """Keep only the newest version of a paper listed in several versions (an unsafe fix).
+
+    The newest version stays where it is and older ones are dropped, so nothing moves;
+    repeats of the newest version are left to :func:`drop_repeats`.
+
+    >>> from pathlib import Path
+    >>> from arxiv_digest import parse_digest
+    >>> digest = parse_digest(Path("tests/corpus_fixable/cs.CV/2026/02/20260202.md"))
+    >>> [fix.message for fix in drop_old_versions(digest)[1]]
+    ['dropped 2602.01666v1: v2 stays at this line']
+    """
+    return _fix_papers(digest, repeats=False, versions=True, order=False)
+
+
+def sort_papers(digest: Digest) -> tuple[Digest, list[Fix]]:
+    """Put the papers in ``published`` order with a stable sort, as the generator does.
+
+    Papers published at the same instant keep their order.
+
+    >>> from pathlib import Path
+    >>> from arxiv_digest import parse_digest
+    >>> import attrs
+    >>> digest = parse_digest(Path("tests/corpus/cs.CV/2023/03/20230311.md"))
+    >>> shuffled = attrs.evolve(digest, papers=digest.papers[::-1])
+    >>> fixed, fixes = sort_papers(shuffled)
+    >>> fixed == digest, [fix.code for fix in fixes]
+    (True, ['AD104'])
+    """
+    return _fix_papers(digest, repeats=False, versions=False, order=True)
+
+
+def fix_digest(
+    digest: Digest,
+    *,
+    unsafe: bool = False,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> tuple[Digest, list[Fix]]:
+    """Every paper-level fix in turn (repeats, then old versions if ``unsafe``, then order).
+
+    ``select`` and ``ignore`` take codes or prefixes, as ``check`` does. The fixes' lines are
+    those of the new digest, as it is written.
+
+    >>> from pathlib import Path
+    >>> from arxiv_digest import parse_digest
+    >>> digest = parse_digest(Path("tests/corpus_fixable/cs.CV/2026/02/20260202.md"))
+    >>> fixed, fixes = fix_digest(digest, unsafe=True)
+    >>> len(fixed.papers), len(fixes)
+    (149, 41)
+    """
+    repeats = _selected("AD103", select, ignore)
+    return _fix_papers(
+        digest,
+        repeats=repeats,
+        versions=unsafe and repeats,
+        order=_selected("AD104", select, ignore),
+    )
+
+
+# --------------------------------------------------------------------------- diff
 
 
 def _lines(text: str) -> list[str]:

@@ -408,7 +408,7 @@ def to_parquet(
     >>> pq.read_table(target).column("category").unique().to_pylist()
     ['cs.CV']
     """
-    from .convert import relative_path
+    from .convert import output_paths
     from .files import atomic_output, find_digests
 
     import_pyarrow()  # before any output exists
@@ -416,7 +416,7 @@ def to_parquet(
     if found.missing:
         missing = str(found.missing[0])
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), missing)
-    work = [(path, relative_path(path, root)) for path, root in found.files]
+    work = output_paths(found.files)
     errors: list[str] = []
     with contextlib.suppress(_NothingConverted), atomic_output(target) as file:
         for part in parquet_in_order(work, jobs, file):

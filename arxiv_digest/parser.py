@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import functools
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Builder",
     "fast_parser",
+    "iter_blocks",
     "iter_papers",
     "lark_parser",
     "paper_blocks",
@@ -642,32 +644,69 @@ def parse_paper(text: str, *, path: str | os.PathLike[str] | None = None) -> Pap
     return paper
 
 
-def iter_papers(path: str | os.PathLike[str]) -> Iterator[Paper]:
-    """Yield the papers of a digest file a chunk at a time, without reading it whole.
+def iter_papers(source: Source) -> Iterator[Paper]:
+    """Yield the papers of a digest a chunk at a time, from a file or from its text.
 
-    Memory is bounded by the largest block (and a chunk of 64 kB). The header is checked
-    first; a broken block raises :class:`DigestSyntaxError` after the papers before it have
-    been yielded.
+    As :func:`parse_digest` takes them: a file is an ``os.PathLike``, the text a ``str``.
 
+    Memory is bounded by the largest block (and a chunk of 64 kB), not the file. The header
+    is checked first; a broken block raises :class:`DigestSyntaxError` after the papers before
+    it have been yielded. A ``str`` that names a file is text, and its error says to pass a
+    ``Path``.
+
+    >>> from pathlib import Path
     >>> from arxiv_digest import iter_papers
-    >>> papers = iter_papers("tests/corpus/cs.CV/2023/03/20230311.md")
+    >>> papers = iter_papers(Path("tests/corpus/cs.CV/2023/03/20230311.md"))
     >>> next(papers).arxiv_id
     '2303.06250'
     """
-    name = os.fspath(path)
-    with open(path, "rb") as file:
-        blocks = _Peekable(raw_blocks(file, CHUNK_BYTES))
-        _, head = next(blocks)
-        if not head:  # the file starts with a title line: it is the header region, and wrong
-            head = next(blocks, (1, b""))[1]
-        first_end = head.find(b"\n")
-        # Decided by the first line; a file without any LF is left to normalize(), which
-        # tells a lone-CR file by its first CR, as parse_digest does.
-        newline = (
-            None if first_end < 0 else "\r\n" if head[first_end - 1 : first_end] == b"\r" else "\n"
-        )
-        _parse_raw_block([head], 1, name, newline, last=blocks.done())
-        yield from _papers_of(blocks, name, newline)
+    if isinstance(source, str):
+        _refuse_surrogates(source, None)
+        file: IO[bytes] = io.BytesIO(source.encode("utf-8"))
+        name = None
+    else:
+        name = os.fspath(source)
+        file = open(name, "rb")  # noqa: SIM115 - closed below, when the papers are done
+    with file:
+        try:
+            for _, _, paper in iter_blocks(file, name):
+                if paper is not None:
+                    yield paper
+        except DigestSyntaxError as failure:
+            raise _path_hint(failure, source) from None
+
+
+def iter_blocks(
+    file: IO[bytes], path: str | None = None
+) -> Iterator[tuple[int, bytes, Paper | None]]:
+    """``(first line, bytes, paper)`` of each block of a digest read from ``file``.
+
+    The header region comes first (its paper is ``None``), then each paper block, as
+    :func:`iter_papers` reads them: for a program that rewrites a file a block at a time
+    (``fix``), each block's bytes as they are in the file. ``path`` names it in errors.
+
+    >>> import io, pathlib
+    >>> data = pathlib.Path("tests/corpus/cs.CV/2023/03/20230311.md").read_bytes()
+    >>> blocks = list(iter_blocks(io.BytesIO(data)))
+    >>> blocks[0][0], blocks[1][0], blocks[1][2].arxiv_id
+    (1, 2, '2303.06250')
+    >>> b"".join(raw for _, raw, _ in blocks) == data
+    True
+    """
+    blocks = _Peekable(raw_blocks(file, CHUNK_BYTES))
+    _, head = next(blocks)
+    header = head
+    if not head:  # the file starts with a title line: it is the header region, and wrong
+        head = next(blocks, (1, b""))[1]
+    first_end = head.find(b"\n")
+    # Decided by the first line; a file without any LF is left to normalize(), which
+    # tells a lone-CR file by its first CR, as parse_digest does.
+    newline = (
+        None if first_end < 0 else "\r\n" if head[first_end - 1 : first_end] == b"\r" else "\n"
+    )
+    _parse_raw_block([head], 1, path, newline, last=blocks.done())
+    yield 1, header, None
+    yield from _blocks_of(blocks, path, newline)
 
 
 class _Peekable(Iterator[tuple[int, bytes]]):
@@ -688,18 +727,21 @@ class _Peekable(Iterator[tuple[int, bytes]]):
         return self._next is None
 
 
-def _papers_of(blocks: _Peekable, name: str, newline: str | None) -> Iterator[Paper]:
-    """The papers of the blocks after the header region, a chunk at a time."""
+def _blocks_of(
+    blocks: _Peekable, name: str | None, newline: str | None
+) -> Iterator[tuple[int, bytes, Paper]]:
+    """The blocks after the header region with their papers, a chunk at a time."""
     for chunk in _chunks(blocks):
         papers = None if newline is None else _fast_chunk(chunk, newline)
         if papers is not None:
-            yield from papers
+            for (first_line, raw), paper in zip(chunk, papers):
+                yield first_line, raw, paper
             continue
         for index, (first_line, raw) in enumerate(chunk):  # the line-by-line rules say why
             last = index == len(chunk) - 1 and blocks.done()
-            paper = _parse_raw_block([raw], first_line, name, newline, last=last)
-            assert paper is not None
-            yield paper
+            parsed = _parse_raw_block([raw], first_line, name, newline, last=last)
+            assert parsed is not None
+            yield first_line, raw, parsed
 
 
 def _chunks(blocks: Iterator[tuple[int, bytes]]) -> Iterator[list[tuple[int, bytes]]]:
@@ -845,11 +887,12 @@ def stream_digest(path: str | os.PathLike[str]) -> tuple[Digest, Iterator[Paper]
 
 def _papers(file: IO[bytes], blocks: _Peekable, name: str, newline: str) -> Iterator[Paper]:
     with file:
-        yield from _papers_of(blocks, name, newline)
+        for _, _, paper in _blocks_of(blocks, name, newline):
+            yield paper
 
 
 def _parse_raw_block(
-    block: list[bytes], first_line: int, path: str, newline: str | None, *, last: bool
+    block: list[bytes], first_line: int, path: str | None, newline: str | None, *, last: bool
 ) -> Paper | None:
     """Parse one block of ``iter_papers``: the header region (``None``) or a paper."""
     text = decode(b"".join(block), path, first_line)

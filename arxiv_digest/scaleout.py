@@ -59,12 +59,12 @@ def convert_with_dask(
     import dask
     import dask.bag as db
 
-    from .convert import relative_path
+    from .convert import output_paths
     from .files import find_digests
 
     found = find_digests(paths)
     errors = list(found.errors)  # a missing path or a directory with no digest: said, not dropped
-    jobs = [(path, relative_path(path, root)) for path, root in found.files]
+    jobs = output_paths(found.files)
     if not jobs:
         return [], errors
     count = partitions or max(1, min(len(jobs), 4 * (os.cpu_count() or 1)))

@@ -48,8 +48,12 @@ class SeenState:
 
     A paper is new when its ID was never emitted, or only in older versions.
 
+    >>> from pathlib import Path
+
     >>> from arxiv_digest import iter_papers
-    >>> paper = next(iter_papers("tests/corpus/cs.CV/2023/03/20230311.md"))
+
+    >>> day = Path("tests/corpus/cs.CV/2023/03/20230311.md")
+    >>> paper = next(iter_papers(day))
     >>> state = SeenState()
     >>> state.is_new(paper)
     True
@@ -74,8 +78,12 @@ class SeenState:
     def is_new(self, paper: Paper) -> bool:
         """Whether ``paper`` was not emitted before, in this version or a newer one.
 
+        >>> from pathlib import Path
+
         >>> from arxiv_digest import iter_papers
-        >>> paper = next(iter_papers("tests/corpus/cs.CV/2023/03/20230311.md"))  # v1
+
+        >>> day = Path("tests/corpus/cs.CV/2023/03/20230311.md")
+        >>> paper = next(iter_papers(day))  # v1
         >>> SeenState({"2303.06250": 1}).is_new(paper), SeenState({"2303.06250": 2}).is_new(paper)
         (False, False)
         """
@@ -85,9 +93,13 @@ class SeenState:
     def add(self, paper: Paper) -> None:
         """Remember that ``paper`` was emitted (an older version than the one kept changes nothing).
 
+        >>> from pathlib import Path
+
         >>> from arxiv_digest import iter_papers
+
+        >>> day = Path("tests/corpus/cs.CV/2023/03/20230311.md")
         >>> state = SeenState({"2303.06250": 3})
-        >>> state.add(next(iter_papers("tests/corpus/cs.CV/2023/03/20230311.md")))
+        >>> state.add(next(iter_papers(day)))
         >>> state.versions
         {'2303.06250': 3}
         """

@@ -192,9 +192,13 @@ def matching(*terms: str, fields: Sequence[str] = FIELDS) -> Predicate:
 
     Each of ``terms`` is found when all its words are (see :func:`compile_terms`).
 
+    >>> from pathlib import Path
+
     >>> from arxiv_digest import iter_papers
+
+    >>> day = Path("tests/corpus/cs.CV/2023/03/20230311.md")
     >>> wanted = matching('"active learning"', "GAN", fields=["title"])
-    >>> [p.arxiv_id for p in iter_papers("tests/corpus/cs.CV/2023/03/20230311.md") if wanted(p)]
+    >>> [p.arxiv_id for p in iter_papers(day) if wanted(p)]
     ['2303.06250', '2303.06298']
     """
     any_of = [compile_terms(term) for term in terms]
@@ -205,8 +209,12 @@ def matching(*terms: str, fields: Sequence[str] = FIELDS) -> Predicate:
 def excluding(*terms: str, fields: Sequence[str] = FIELDS) -> Predicate:
     """Papers in which none of ``terms`` is found: the opposite of :func:`matching`.
 
+    >>> from pathlib import Path
+
     >>> from arxiv_digest import iter_papers
-    >>> papers = list(iter_papers("tests/corpus/cs.CV/2023/03/20230311.md"))
+
+    >>> day = Path("tests/corpus/cs.CV/2023/03/20230311.md")
+    >>> papers = list(iter_papers(day))
     >>> len(papers), len([p for p in papers if excluding("segmentation")(p)])
     (45, 36)
     """
@@ -225,9 +233,13 @@ def by_author(*names: str) -> Predicate:
     Case, accents and runs of spaces do not count (``Herve Lombaert`` finds ``Hervé
     Lombaert``); a part of a name does not match (``He`` is not ``Kaiming He``).
 
+    >>> from pathlib import Path
+
     >>> from arxiv_digest import iter_papers
+
+    >>> day = Path("tests/corpus/cs.CV/2023/03/20230311.md")
     >>> wanted = by_author("herve lombaert")
-    >>> [p.arxiv_id for p in iter_papers("tests/corpus/cs.CV/2023/03/20230311.md") if wanted(p)]
+    >>> [p.arxiv_id for p in iter_papers(day) if wanted(p)]
     ['2303.06268']
     """
     wanted = frozenset(_name(name) for name in names)
@@ -237,9 +249,13 @@ def by_author(*names: str) -> Predicate:
 def in_category(*categories: str) -> Predicate:
     """Papers listed in any of ``categories``, primary or cross-listed (case does not count).
 
+    >>> from pathlib import Path
+
     >>> from arxiv_digest import iter_papers
+
+    >>> day = Path("tests/corpus/cs.CV/2023/03/20230311.md")
     >>> wanted = in_category("eess.iv")
-    >>> len([p for p in iter_papers("tests/corpus/cs.CV/2023/03/20230311.md") if wanted(p)])
+    >>> len([p for p in iter_papers(day) if wanted(p)])
     3
     """
     wanted = frozenset(category.casefold() for category in categories)
@@ -250,9 +266,11 @@ def published_between(first: dt.date | None = None, last: dt.date | None = None)
     """Papers published (UTC date, a digest's day) from ``first`` to ``last``, both included.
 
     >>> import datetime as dt
+    >>> from pathlib import Path
     >>> from arxiv_digest import iter_papers
+    >>> day = Path("tests/corpus/cs.CV/2023/03/20230311.md")
     >>> wanted = published_between(dt.date(2023, 3, 12))
-    >>> any(wanted(p) for p in iter_papers("tests/corpus/cs.CV/2023/03/20230311.md"))
+    >>> any(wanted(p) for p in iter_papers(day))
     False
     """
     low = dt.date.min if first is None else first
@@ -278,8 +296,12 @@ class Query:
     test. Kinds are combined with AND, the values of one kind with OR (every ``exclude``
     removes).
 
+    >>> from pathlib import Path
+
     >>> from arxiv_digest import iter_papers
-    >>> first = next(iter_papers("tests/corpus/cs.CV/2023/03/20230311.md"))
+
+    >>> day = Path("tests/corpus/cs.CV/2023/03/20230311.md")
+    >>> first = next(iter_papers(day))
     >>> Query(match=("3D annotation",), exclude=("medical",)).predicate()(first)
     True
     >>> Query(match=("re:[",))  # doctest: +ELLIPSIS
@@ -320,9 +342,13 @@ class Query:
     def predicate(self) -> Predicate:
         """The test of one paper (built once per process: it compiles the patterns).
 
+        >>> from pathlib import Path
+
         >>> from arxiv_digest import iter_papers
+
+        >>> day = Path("tests/corpus/cs.CV/2023/03/20230311.md")
         >>> test = Query(categories=("cs.CV",)).predicate()
-        >>> all(test(p) for p in iter_papers("tests/corpus/cs.CV/2023/03/20230311.md"))
+        >>> all(test(p) for p in iter_papers(day))
         True
         """
         return _predicate(self)

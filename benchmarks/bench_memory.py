@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_speed import DEFAULT, load, peak_rss, write_huge
+from bench_speed import DEFAULT, describe_huge, load, peak_rss, write_huge
 
 TARGET_MB = 200
 
@@ -47,7 +47,7 @@ def main() -> None:
         # Out of this checkout: python -m would find its arxiv_digest first, whatever --code.
         os.chdir(scratch)
         big = scratch / "archive" / "cs.CV" / "2023" / "03" / "20230311.md"
-        print(write_huge(big, args.corpus, args.mb))
+        print(describe_huge(big, write_huge(big, [args.corpus], args.mb)))
         megabytes = big.stat().st_size / 1e6
         line = scratch / "huge.jsonl"
         out = scratch / "rebuilt"

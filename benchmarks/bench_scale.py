@@ -30,6 +30,7 @@ BIN = Path(sys.executable).parent
 # Runs in a child: times its own work (start-up excluded) and prints seconds.
 CHILD = """
 import sys, time
+from pathlib import Path
 from arxiv_digest import iter_papers, parse_digest
 parse_digest("# Arxiv Papers in cs.CV on 2023-03-11\\n")  # build the parser first
 start = time.perf_counter()
@@ -37,7 +38,7 @@ if sys.argv[1] == "parse":
     for path in sys.argv[2:]:
         parse_digest(open(path, encoding="utf-8", newline="").read())
 else:
-    for paper in iter_papers(sys.argv[2]):
+    for paper in iter_papers(Path(sys.argv[2])):
         pass
 print(time.perf_counter() - start)
 """

@@ -273,16 +273,17 @@ def main() -> None:
     print(f"end: {load()}")
 
 
-def write_huge(big: Path, corpus: Path, size_mb: float) -> str:
-    """Write one valid digest of about ``size_mb`` MB at ``big`` (the corpus's blocks repeated).
+def write_huge(big: Path, corpora: list[Path], size_mb: float) -> list[bytes]:
+    """Write a valid digest of about ``size_mb`` MB to ``big``: the corpora's blocks repeated.
 
-    Returns a line that describes it.
+    Returns the distinct blocks.
     """
     from arxiv_digest import parse_digest, serialize_paper
 
     blocks: list[bytes] = []
-    for file in sorted(corpus.rglob("[0-9]*.md")):
-        blocks += [serialize_paper(p).encode("utf-8") for p in parse_digest(file).papers]
+    for corpus in corpora:
+        for file in sorted(corpus.rglob("[0-9]*.md")):
+            blocks += [serialize_paper(p).encode("utf-8") for p in parse_digest(file).papers]
     big.parent.mkdir(parents=True, exist_ok=True)
     size = 0
     with open(big, "wb") as out:
@@ -291,6 +292,11 @@ def write_huge(big: Path, corpus: Path, size_mb: float) -> str:
             for block in blocks:
                 out.write(block)
                 size += len(block)
+    return blocks
+
+
+def describe_huge(big: Path, blocks: list[bytes]) -> str:
+    """A line that describes the digest :func:`write_huge` wrote."""
     largest = max(len(b) for b in blocks) / 1e3
     return f"huge digest: {big.stat().st_size / 1e6:.0f} MB, largest block {largest:.1f} kB"
 
@@ -298,7 +304,7 @@ def write_huge(big: Path, corpus: Path, size_mb: float) -> str:
 def huge(scratch: Path, corpus: Path, size_mb: float, command: str) -> None:
     """Peak RSS of ``check`` and ``to-json`` on one digest of about ``size_mb`` MB."""
     big = scratch / "cs.CV" / "2023" / "03" / "20230311.md"
-    print(write_huge(big, corpus, size_mb))
+    print(describe_huge(big, write_huge(big, [corpus], size_mb)))
     megabytes = big.stat().st_size / 1e6
     try:
         for name, argv in (

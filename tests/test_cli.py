@@ -269,7 +269,7 @@ def test_flat_and_array_shapes(tmp_path: Path) -> None:
     for row in rows:
         validator.validate(row)
     assert (rows[0]["path"], rows[0]["category"], rows[0]["digest_date"]) == (
-        "20230311.md",
+        "cs.CV/2023/03/20230311.md",
         "cs.CV",
         "2023-03-11",
     )
@@ -313,8 +313,8 @@ def test_progress_bar_when_asked(tmp_path: Path) -> None:
 def test_from_json_refuses_to_overwrite_a_different_file(tmp_path: Path) -> None:
     out = tmp_path / "one.jsonl"
     assert run("to-json", str(REAL), "-o", str(out))[0] == 0
-    target = tmp_path / "rebuilt" / "20230311.md"
-    target.parent.mkdir()
+    target = tmp_path / "rebuilt" / "cs.CV/2023/03/20230311.md"
+    target.parent.mkdir(parents=True)
     target.write_text("mine\n")
     code, _, err = run("from-json", str(out), "-o", str(tmp_path / "rebuilt"))
     assert code == 1
@@ -361,7 +361,7 @@ def test_from_json_reads_stdin(tmp_path: Path) -> None:
     _, out, _ = run("to-json", str(REAL))
     code, _, _ = run("from-json", "-", "-o", str(tmp_path), input=out.encode())
     assert code == 0
-    assert (tmp_path / "20230311.md").read_bytes() == REAL.read_bytes()
+    assert (tmp_path / "cs.CV/2023/03/20230311.md").read_bytes() == REAL.read_bytes()
 
 
 # ------------------------------------------------------------------ pre-commit
@@ -417,7 +417,7 @@ def test_docs_carry_the_same_schemas() -> None:
 def test_a_bug_is_reported_as_one_line_with_exit_3(monkeypatch: pytest.MonkeyPatch) -> None:
     import arxiv_digest.checks
 
-    def broken(path: object, record: object) -> list[object]:
+    def broken(*args: object, **kwargs: object) -> list[object]:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(arxiv_digest.checks, "_check_whole", broken)  # what check runs per file
@@ -505,3 +505,147 @@ def test_to_json_as_its_own_process_ends_with_its_output_in_place(
         text=True,
     )
     assert (piped.returncode, piped.stdout, piped.stderr) == (0, out, "")
+
+
+def test_to_json_paths_keep_the_category_folder(tmp_path: Path) -> None:
+    # Issue 20: to-json of a category folder kept no category, so from-json rebuilt
+    # rebuilt/2023/...; two archives' cs.CV gave the same paths without a word.
+    for given in (CORPUS / "cs.CV", CORPUS, CORPUS / "cs.CV/2023", REAL):
+        code, out, _ = run("to-json", str(given))
+        assert code == 0
+        paths = [json.loads(line)["path"] for line in out.splitlines()]
+        assert all(path.startswith("cs.CV/") for path in paths), given
+        assert "cs.CV/2023/03/20230311.md" in paths
+    _, out, _ = run("to-json", str(CORPUS / "cs.CV"))
+    assert run("from-json", "-", "-o", str(tmp_path / "rebuilt"), input=out.encode())[0] == 0
+    assert (tmp_path / "rebuilt/cs.CV/2023/03/20230311.md").read_bytes() == REAL.read_bytes()
+    # The flat shape's path and Parquet's path column are the same paths.
+    _, flat, _ = run("to-json", "--flat", str(REAL))
+    assert json.loads(flat.splitlines()[0])["path"] == "cs.CV/2023/03/20230311.md"
+    other = tmp_path / "other/cs.CV/2023/03"
+    other.mkdir(parents=True)
+    shutil.copy(REAL, other)
+    output = tmp_path / "both.jsonl"
+    code, _, err = run(
+        "to-json", str(CORPUS / "cs.CV"), str(tmp_path / "other/cs.CV"), "-o", str(output)
+    )
+    assert code == 2
+    assert err == (
+        f"arxiv-digest: error: {other / '20230311.md'} and"
+        f" {CORPUS / 'cs.CV/2023/03/20230311.md'} would both be 'cs.CV/2023/03/20230311.md' in"
+        " the output: convert them separately, or from a folder above both\n"
+        f"Nothing converted ({output} not written).\n"
+    )
+    assert not output.exists()
+    # The same folder twice is the same files: taken once.
+    code, out, _ = run("to-json", str(CORPUS / "cs.CV"), str(CORPUS / "cs.CV/2023"))
+    assert (code, len(out.splitlines())) == (0, len(CORPUS_FILES))
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-02-30", "'2026-02-30' is not a day of the calendar: day is out of range for month"),
+        ("20260801", "'20260801' is not a date written YYYY-MM-DD (like 2023-03-11)"),
+        ("2026-8-1", "'2026-8-1' is not a date written YYYY-MM-DD (like 2023-03-11)"),
+    ],
+)
+def test_dates_have_one_form_and_say_what_is_wrong(
+    tmp_path: Path, value: str, message: str
+) -> None:
+    # Issue 20: 2026-02-30 was "not a date YYYY-MM-DD", 20260801 was taken, 2026-8-1 was not.
+    code, _, err = run(
+        "collect", "cs.CV", "--from", value, "--to", "2023-03-31", "-o", str(tmp_path)
+    )
+    assert code == 2
+    assert message in " ".join(err.split())
+
+
+def test_the_collect_bar_fits_an_80_column_terminal() -> None:
+    from tqdm import tqdm
+
+    from arxiv_digest.cli import COLLECT_BAR
+
+    text = tqdm.format_meter(
+        1094,
+        3650,
+        3283.0,
+        ncols=80,
+        bar_format=COLLECT_BAR,
+        postfix="123456 papers, 2026-08-01 unchanged",
+    )
+    assert len(text) <= 80
+    assert "1094/3650 days, 123456 papers, 2026-08-01 unchanged [54:43<" in text
+
+
+def test_a_file_named_with_a_trailing_slash_is_not_a_directory() -> None:
+    code, _, err = run("check", f"{REAL}/")
+    assert code == 2
+    assert err == (
+        f"arxiv-digest: error: {REAL}/: not a directory: {REAL} is a file (name it without the"
+        " trailing /)\n"
+    )
+
+
+def test_long_commands_show_a_progress_bar_on_request(tmp_path: Path) -> None:
+    # Issue 20: fix, from-json and check showed none (on a terminal they now do by default;
+    # --progress asks for one anywhere, --no-progress for none).
+    code, out, err = run("check", "--progress", str(CORPUS))
+    assert code == 0 and out.endswith("no problems found.\n")
+    assert f"{len(CORPUS_FILES)}/{len(CORPUS_FILES)}" in err
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    code, _, err = run("fix", "--progress", str(tmp_path / "corpus"))
+    assert code == 0 and f"{len(CORPUS_FILES)}/{len(CORPUS_FILES)}" in err
+    _, lines, _ = run("to-json", str(CORPUS))
+    source = tmp_path / "corpus.jsonl"
+    source.write_text(lines, encoding="utf-8")
+    code, _, err = run("from-json", "--progress", str(source), "-o", str(tmp_path / "rebuilt"))
+    assert code == 0 and "100%" in err
+    for command in (["check"], ["fix"]):
+        assert "100%" not in run(*command, "--no-progress", str(CORPUS))[2]
+
+
+def test_from_json_interrupted_says_what_it_wrote(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _, lines, _ = run("to-json", str(CORPUS / "cs.CV/2023"))
+    source = tmp_path / "in.jsonl"
+    source.write_text(lines, encoding="utf-8")
+    replace = os.replace
+    calls = []
+
+    def interrupted(old: str, new: str) -> None:
+        calls.append(new)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        replace(old, new)
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    code, _, err = run("from-json", str(source), "-o", str(tmp_path / "rebuilt"))
+    assert (code, err) == (
+        130,
+        "arxiv-digest: interrupted after 2 lines: 2 files written, 0 unchanged, 0 refused; the"
+        " file being written then was not (its old version, if any, is kept)\n",
+    )
+    assert len(list((tmp_path / "rebuilt").rglob("*.md"))) == 2
+
+
+def test_check_interrupted_says_how_far_it_got(monkeypatch: pytest.MonkeyPatch) -> None:
+    import arxiv_digest.checks
+
+    check_path = arxiv_digest.checks._check_path
+    calls = []
+
+    def interrupted(*args: object) -> object:
+        calls.append(args)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return check_path(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(arxiv_digest.checks, "_check_path", interrupted)  # what check runs
+    code, _, err = run("check", "--jobs", "1", str(CORPUS))
+    assert (code, err) == (
+        130,
+        f"arxiv-digest: interrupted after checking 2 of {len(CORPUS_FILES)} files (the findings"
+        " so far are above)\n",
+    )

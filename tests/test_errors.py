@@ -235,3 +235,20 @@ def test_parse_paper_reports_block_lines() -> None:
         parse_paper(block.replace("- **Journal**: None\n", ""))
     assert (caught.value.line, caught.value.column) == (11, 1)
     assert caught.value.message == "expected the Journal line, found the Summary line"
+
+
+def test_iter_papers_reads_a_str_as_text_as_parse_digest_does() -> None:
+    # One rule for both (issue 20): a str is the text, a path is an os.PathLike; a str that
+    # names a file gets the same hint from both.
+    assert list(iter_papers(TEXT)) == list(parse_digest(TEXT).papers)
+    assert list(iter_papers(REAL)) == list(parse_digest(REAL).papers)
+    with pytest.raises(DigestSyntaxError) as parsed:
+        parse_digest(str(REAL))
+    with pytest.raises(DigestSyntaxError) as iterated:
+        list(iter_papers(str(REAL)))
+    assert str(iterated.value) == str(parsed.value)
+    assert iterated.value.message.endswith(
+        "(a str is the text itself: to read a file, pass a Path)"
+    )
+    with pytest.raises(DigestSyntaxError, match="lone surrogate"):
+        list(iter_papers(TEXT.replace("ReBound", "Re\ud800Bound")))

@@ -129,10 +129,10 @@ def _malformed_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int
     lines = [
         "{not json",
         good.replace('"Wesley Chen"', '"Wesley\\nChen"'),
-        good.replace('"path":"20230311.md"', '"path":"link/20230311.md"'),
-        good.replace('"path":"20230311.md"', '"path":"a\\u0000.md"'),
-        good.replace('"path":"20230311.md"', '"path":"dir.md"'),
-        good.replace('"path":"20230311.md"', '"path":"fifo.md"'),
+        good.replace('"path":"cs.CV/2023/03/20230311.md"', '"path":"link/20230311.md"'),
+        good.replace('"path":"cs.CV/2023/03/20230311.md"', '"path":"a\\u0000.md"'),
+        good.replace('"path":"cs.CV/2023/03/20230311.md"', '"path":"dir.md"'),
+        good.replace('"path":"cs.CV/2023/03/20230311.md"', '"path":"fifo.md"'),
         good,
     ]
     source = tmp_path / "in.jsonl"
@@ -140,7 +140,7 @@ def _malformed_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int
     code, _, err = run("from-json", str(source), "-o", str(out))
     problems = err.splitlines()[:-1]
     assert [p.split(": ")[2] for p in problems] == [f"{source}:{n}" for n in range(1, 7)]
-    assert (out / "20230311.md").read_text() == TEXT  # the last line is still written
+    assert (out / "cs.CV/2023/03/20230311.md").read_text() == TEXT  # the last line is written
     return [code]
 
 
@@ -166,7 +166,7 @@ def _wrong_shape(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def _different_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     source = tmp_path / "in.jsonl"
     assert run("to-json", str(REAL), "-q", "-o", str(source))[0] == 0
-    digest_file(tmp_path / "out", b"mine\n")
+    digest_file(tmp_path / "out/cs.CV/2023/03", b"mine\n")
     code, _, err = run("from-json", str(source), "-o", str(tmp_path / "out"))
     assert "exists and differs; not overwritten (use --force)" in err
     return [code]
@@ -325,6 +325,22 @@ def _missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return codes
 
 
+@case("two files that would have the same `path` in the output (`to-json`, `to-parquet`)")
+def _same_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    codes = []
+    for name in ("a", "b"):
+        digest_file(tmp_path / name / "cs.CV/2023/03", TEXT.encode())
+    for command, output in (("to-json", "o.jsonl"), ("to-parquet", "o.parquet")):
+        target = tmp_path / output
+        code, _, err = run(
+            command, str(tmp_path / "a/cs.CV"), str(tmp_path / "b/cs.CV"), "-o", str(target)
+        )
+        assert "would both be 'cs.CV/2023/03/20230311.md' in the output" in err
+        assert not target.exists()
+        codes.append(code)
+    return codes
+
+
 @case("a directory with no digest in it")
 def _nothing_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     digest_file(tmp_path / "archive", b"# An archive\n", "README.md")
@@ -431,7 +447,11 @@ def _interrupted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
         process.send_signal(signum)
         _, err = process.communicate(timeout=60)
         os.close(writer)
-        assert err == (b"arxiv-digest: interrupted\n" if signum == signal.SIGINT else b"")
+        interrupted = (
+            b"arxiv-digest: interrupted after checking 0 of 1 file (the findings so far are"
+            b" above)\n"
+        )
+        assert err == (interrupted if signum == signal.SIGINT else b"")
         codes.append(process.returncode)
     return codes
 

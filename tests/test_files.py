@@ -117,8 +117,6 @@ def test_from_json_interrupted_by_a_signal(tmp_path: Path, signum: int) -> None:
 @pytest.mark.parametrize(
     ("path", "root"),
     [
-        ("archive/2023/03/20230311.md", "archive"),
-        ("archive/2023/03/20230311.md", "archive/"),
         ("./archive/2023/20230311.md", "./archive"),
         ("archive/./2023/20230311.md", "archive"),
         ("archive//2023/20230311.md", "archive"),
@@ -136,3 +134,9 @@ def test_relative_path_is_what_pathlib_says(path: str, root: str) -> None:
     except ValueError:
         expected = Path(path).as_posix()
     assert relative_path(path, root) == expected
+
+
+@pytest.mark.parametrize("root", ["archive", "archive/", "archive/2023", "archive/2023/03"])
+def test_relative_path_keeps_the_folder_above_the_year(root: str) -> None:
+    # Issue 20: in the dated layout, the folder above YYYY/MM is the category: it is kept.
+    assert relative_path("archive/2023/03/20230311.md", root) == "archive/2023/03/20230311.md"

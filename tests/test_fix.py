@@ -26,6 +26,7 @@ from arxiv_digest.fix import (
     drop_old_versions,
     drop_repeats,
     fix_digest,
+    fix_file,
     fix_line_endings,
     fix_text,
     sort_papers,
@@ -98,15 +99,23 @@ def test_safe_fix_removes_exactly_the_exact_repeats(tmp_path: Path) -> None:
     lines = out.splitlines()
     fixed = [line for line in lines if " fixed: " in line]
     assert len(fixed) == 40
-    assert fixed[0] == f"{path}:408: AD103 fixed: dropped repeat of 2602.01639"
-    # Every dropped line is where check found the repeat.
-    found = {f.line for f in check_text(before, path) if f.code == "AD103"}
-    assert {int(line.split(":")[1]) for line in fixed} < found
-    assert (
-        lines[-2] == f"{path}:464:1: AD103 paper 2602.01666 is repeated: first listed at line 450"
+    assert fixed[0] == (
+        f"{path}:394: AD103 fixed: dropped a repeat of 2602.01639, which stays at this line"
     )
+    # One numbering (issue 20): each fix line is where its paper is in the fixed file, and
+    # every finding left is at the line check gives on the fixed file.
+    after_lines = after.split("\n")
+    for line in fixed:
+        number, ident = int(line.split(":")[1]), line.split()[-6].rstrip(",")
+        assert after_lines[number].startswith(f"- **Arxiv ID**: http://arxiv.org/abs/{ident}v")
+    remaining = [line for line in lines if ": AD" in line and " fixed: " not in line]
+    assert remaining == [f.text() for f in check_file(path)]
+    assert remaining == [
+        f"{path}:464:1: AD103 paper 2602.01666 is repeated: first listed at line 450"
+    ]
     assert lines[-1] == (
-        "Fixed 40 problems in 1 of 1 file. 1 problem remains (1 fixable with --unsafe-fixes)."
+        "Fixed 40 problems in 1 of 1 file (line numbers: the file as fixed)."
+        " 1 problem remains (1 fixable with --unsafe-fixes)."
     )
     # Nothing more to do safely: no change, but the version repeat is still a problem.
     code, out, _ = run("fix", str(path))
@@ -122,8 +131,12 @@ def test_unsafe_fixes_keep_the_newest_version_and_check_is_then_clean(tmp_path: 
     before = path.read_text(encoding="utf-8")
     code, out, _ = run("fix", "--unsafe-fixes", str(path))
     assert code == 1
-    assert f"{path}:506: AD103 fixed: dropped 2602.01666v1: v2 is listed at line 520" in out
-    assert out.splitlines()[-1] == "Fixed 41 problems in 1 of 1 file."
+    after = path.read_text(encoding="utf-8")
+    v2 = after.split("\n").index("- **Arxiv ID**: http://arxiv.org/abs/2602.01666v2")
+    assert f"{path}:{v2}: AD103 fixed: dropped 2602.01666v1: v2 stays at this line" in out
+    assert out.splitlines()[-1] == (
+        "Fixed 41 problems in 1 of 1 file (line numbers: the file as fixed)."
+    )
     after = path.read_text(encoding="utf-8")
     kept = blocks(after)
     assert len(kept) == 149
@@ -144,7 +157,9 @@ def test_diff_writes_nothing_and_patch_applies_it(tmp_path: Path) -> None:
     assert code == 1
     assert path.read_bytes() == before
     assert diff.startswith(f"--- {path}\n+++ {path}\n@@ ")
-    assert err.splitlines()[-1] == "Would fix 41 problems in 1 of 1 file."
+    assert err.splitlines()[-1] == (
+        "Would fix 41 problems in 1 of 1 file (line numbers: the file as fixed)."
+    )
     assert sum(line.startswith("-### ") for line in diff.splitlines()) == 41
     assert not any(line.startswith("+") for line in diff.splitlines()[2:])
     subprocess.run(["patch", "-s", "-p0", str(path)], input=diff.encode(), check=True)
@@ -292,8 +307,17 @@ def test_ctrl_c_leaves_every_file_old_or_new(
         replace(source, target)
 
     monkeypatch.setattr(os, "replace", interrupted)
-    code, _, err = run("fix", str(tmp_path))
-    assert (code, err) == (130, "arxiv-digest: interrupted\n")
+    code, out, err = run("fix", "--jobs", "1", str(tmp_path))
+    # What was done before the interruption is said (issue 20): the first file's fix line.
+    assert out.splitlines() == [
+        f"{first}:2: AD103 fixed: dropped a repeat of 2303.06250, which stays at this line",
+        f"{first}:1:28: AD101 header date 2023-03-11 is not the file name date 2023-03-10",
+    ]
+    assert (code, err) == (
+        130,
+        "arxiv-digest: interrupted after 1 file done (1 fixed, its lines above); a file being"
+        " fixed at that moment is left as it was or fixed, never half-written\n",
+    )
     assert first.read_text(encoding="utf-8") == header(TEXT) + blocks(TEXT)[0]  # new
     assert second.read_text(encoding="utf-8") == repeated  # old
     assert sorted(p.name for p in first.parent.iterdir()) == ["20230310.md", "20230311.md"]
@@ -315,13 +339,30 @@ def test_a_file_that_cannot_be_written_is_exit_2_and_the_others_are_fixed(
     monkeypatch.setattr(os, "replace", refused)
     code, out, err = run("fix", str(tmp_path))
     assert code == 2
-    assert err == f"arxiv-digest: error: {first}: cannot fix: Permission denied\n"
-    assert out.splitlines()[-1] == (
-        "Fixed 1 problem in 1 of 1 file. 1 error (see above): not everything was fixed."
+    assert err == (
+        f"arxiv-digest: error: {first}: cannot fix: Permission denied (1 problem not fixed)\n"
     )
+    # The file was checked, its problem is still there, and the summary says so (issue 22).
+    assert out.splitlines() == [
+        f"{first}:1:28: AD101 header date 2023-03-11 is not the file name date 2023-03-10",
+        f"{first}:17:1: AD103 paper 2303.06250 is repeated: first listed at line 2",
+        f"{second}:2: AD103 fixed: dropped a repeat of 2303.06250, which stays at this line",
+        "Fixed 1 problem in 1 of 2 files (line numbers: the file as fixed). 1 problem not fixed"
+        " (a file could not be written, see above). 2 problems remain. 1 error (see above):"
+        " not everything was fixed.",
+    ]
     assert first.read_text(encoding="utf-8") == repeated
     assert second.read_text(encoding="utf-8") == header(TEXT) + blocks(TEXT)[0]
     assert sorted(p.name for p in first.parent.iterdir()) == ["20230310.md", "20230311.md"]
+    # The JSON document counts it too (issue 22: "checked": 0, "remaining": []).
+    import json
+
+    second.write_text(repeated, encoding="utf-8")
+    code, out, _ = run("fix", "--format", "json", str(first))
+    document = json.loads(out)
+    assert (code, document["checked"], document["changed"], document["written"]) == (2, 1, 0, 0)
+    assert [f["code"] for f in document["remaining"]] == ["AD101", "AD103"]
+    assert document["errors"] == [f"{first}: cannot fix: Permission denied (1 problem not fixed)"]
 
 
 def test_errors_of_the_run_are_exit_2(tmp_path: Path) -> None:
@@ -362,16 +403,18 @@ def test_json_and_github_formats(tmp_path: Path) -> None:
     assert len(document["fixes"]) == 40 and document["unsafe_fixable"] == 1
     assert document["fixes"][0] == {
         "path": str(path),
-        "line": 408,
+        "line": 394,
         "code": "AD103",
-        "message": "dropped repeat of 2602.01639",
+        "message": "dropped a repeat of 2602.01639, which stays at this line",
+        "count": 1,
     }
     assert [f["code"] for f in document["remaining"]] == ["AD103"]
     assert document["diff"].count("\n-### ") == 40
     code, out, _ = run("fix", "--format", "github", str(path))
     assert code == 1
     assert out.splitlines()[0] == (
-        f"::notice file={path},line=408,title=AD103::AD103 fixed: dropped repeat of 2602.01639"
+        f"::notice file={path},line=394,title=AD103::AD103 fixed: dropped a repeat of"
+        " 2602.01639, which stays at this line"
     )
 
 
@@ -395,7 +438,7 @@ def test_library_functions_on_a_digest() -> None:
     assert drop_repeats(fixed) == (fixed, [])
     newest, fixes = drop_old_versions(fixed)
     assert [(f.code, f.message) for f in fixes] == [
-        ("AD103", "dropped 2602.01666v1: v2 is listed at line 464")
+        ("AD103", "dropped 2602.01666v1: v2 stays at this line")
     ]
     assert sort_papers(newest) == (newest, [])
     assert fix_digest(digest, unsafe=True)[0] == newest
@@ -403,7 +446,7 @@ def test_library_functions_on_a_digest() -> None:
     lenient = parse_digest(TEXT.replace("- **DOI**: None\n", "", 1), strict=False)
     with pytest.raises(ValueError, match="1 broken block"):
         fix_digest(lenient)
-    assert {code for code, _, _ in FIXES} == {"AD103", "AD104", "AD206", "AD305"}
+    assert {code for code, _, _ in FIXES} == {"AD001", "AD103", "AD104", "AD206", "AD305"}
 
 
 def test_the_newest_version_keeps_its_own_place(tmp_path: Path) -> None:
@@ -420,8 +463,7 @@ def test_the_newest_version_keeps_its_own_place(tmp_path: Path) -> None:
     code, out, _ = run("fix", "--unsafe-fixes", str(path))
     assert code == 1
     assert [line.split(": ", 1)[1] for line in out.splitlines() if " fixed: " in line] == [
-        "AD103 fixed: dropped 2602.01666v1: v2 is listed at line"
-        f" {1 + sum(b.count(chr(10)) for b in others[:at]) + 1}"
+        "AD103 fixed: dropped 2602.01666v1: v2 stays at this line"
     ]
     assert blocks(path.read_text(encoding="utf-8")) == [*others[:at], v2, *others[at:]]
     assert run("check", str(path))[0] == 0
@@ -542,7 +584,10 @@ def test_pre_commit_fix_hook(tmp_path: Path) -> None:
     assert failed.returncode == 1, said
     assert re.search(r"arxiv-digest fix\.+Failed", said)
     assert "files were modified by this hook" in said
-    assert "cs.CV/2023/03/20230311.md:17: AD103 fixed: dropped repeat of 2303.06250" in said
+    assert (
+        "cs.CV/2023/03/20230311.md:2: AD103 fixed: dropped a repeat of 2303.06250, which stays"
+        " at this line" in said
+    )
     assert digest.read_text(encoding="utf-8") == TEXT
     assert git(repo, "log").returncode != 0  # nothing committed
     git(repo, "add", ".")
@@ -552,3 +597,137 @@ def test_pre_commit_fix_hook(tmp_path: Path) -> None:
     assert re.search(r"arxiv-digest fix\.+Passed", said)
     assert re.search(r"arxiv-digest check\.+Passed", said)
     assert git(repo, "show", "HEAD:cs.CV/2023/03/20230311.md").stdout == TEXT
+
+
+# ------------------------------------------------------------------ issue 20
+
+
+def test_a_byte_order_mark_is_a_safe_fix(tmp_path: Path) -> None:
+    path = write(tmp_path, "\ufeff" + TEXT)
+    assert [f.code for f in check_file(path)] == ["AD001"]
+    code, out, _ = run("fix", str(path))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{path}:1: AD001 fixed: removed the byte-order mark (U+FEFF) the file started with",
+        "Fixed 1 problem in 1 of 1 file (line numbers: the file as fixed).",
+    ]
+    assert path.read_text(encoding="utf-8") == TEXT
+    # Not selected: left alone, and reported as the syntax error it is.
+    path.write_bytes(("\ufeff" + TEXT).encode("utf-8"))
+    code, out, _ = run("fix", "--select", "AD1", str(path))
+    assert (code, out.splitlines()[0]) == (
+        1,
+        f"{path}:1:1: AD001 the file starts with a"
+        " byte-order mark (U+FEFF): digests are UTF-8 without one",
+    )
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_remaining_lines_are_those_check_gives_on_the_file_as_fixed(tmp_path: Path) -> None:
+    # Repeats before a paper with a problem left (a bad PDF link): the finding's line is in
+    # the fixed file, with --diff (the file as the diff makes it) as when written.
+    old = blocks(TEXT)
+    bad = old[3].replace("/pdf/2303.06", "/pdf/2303.07", 1)
+    text = header(TEXT) + old[0] + old[0] + old[1] + old[1] + old[2] + bad + "".join(old[4:])
+    path = write(tmp_path, text)
+    code, diff, err = run("fix", "--diff", str(path))
+    assert code == 1
+    subprocess.run(["patch", "-s", "-p0", str(path)], input=diff.encode(), check=True)
+    expected = [f.text() for f in check_file(path)]
+    links = next(i for i, line in enumerate(path.read_text().split("\n"), 1) if "/2303.07" in line)
+    assert [f.split(": AD")[0] for f in expected] == [f"{path}:{links}:20"]
+    assert [line for line in err.splitlines() if ": AD203 " in line] == expected
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run("fix", str(path))
+    assert [line for line in out.splitlines() if ": AD203 " in line] == expected
+    assert [line.split(":")[1] for line in out.splitlines() if " fixed: " in line] == ["2", "17"]
+
+
+def test_jobs_give_the_same_output_and_files(tmp_path: Path) -> None:
+    texts = {}
+    for day in range(10, 20):
+        old = blocks(TEXT)
+        texts[day] = header(TEXT) + old[1] + old[0] + old[0] + "".join(old[2:])
+    outputs = []
+    for jobs in ("1", "2"):
+        folder = tmp_path / jobs
+        for day, text in texts.items():
+            write(folder, text, f"cs.CV/2023/03/202303{day}.md")
+        code, out, _ = run("fix", "--jobs", jobs, str(folder))
+        outputs.append((code, out.replace(str(folder), "DIR")))
+        assert (folder / "cs.CV/2023/03/20230311.md").read_text(encoding="utf-8") == TEXT
+    assert outputs[0] == outputs[1]
+    assert outputs[0][1].splitlines()[-1].startswith("Fixed 20 problems in 10 of 10 files")
+
+
+def test_fixes_only_leaves_the_problems_to_check(tmp_path: Path) -> None:
+    path = write(tmp_path, header(TEXT) + blocks(TEXT)[0] * 2, "cs.CV/2023/03/20230310.md")
+    code, out, _ = run("fix", "--fixes-only", str(path))
+    assert (code, out.splitlines()) == (
+        1,
+        [
+            f"{path}:2: AD103 fixed: dropped a repeat of 2303.06250, which stays at this line",
+            "Fixed 1 problem in 1 of 1 file (line numbers: the file as fixed).",
+        ],
+    )
+    assert run("fix", "--fixes-only", str(path)) == (0, "Checked 1 file: nothing to fix.\n", "")
+    assert run("check", str(path))[0] == 1  # the AD101 is check's to report
+
+
+def test_a_summary_under_pre_commit_says_it_is_one_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    batch = " in this batch (pre-commit may pass the files in several)"
+    assert run("fix", str(REAL))[1] == f"Checked 1 file{batch}: nothing to fix.\n"
+    assert run("check", str(REAL))[1] == f"Checked 1 file{batch}: no problems found.\n"
+
+
+def test_a_paper_repeated_many_times_is_one_fix_line(tmp_path: Path) -> None:
+    old = blocks(TEXT)
+    path = write(tmp_path, header(TEXT) + old[0] * 5 + "".join(old[1:]))
+    code, out, _ = run("fix", str(path))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{path}:2: AD103 fixed: dropped 4 repeats of 2303.06250, which stays at this line",
+        "Fixed 4 problems in 1 of 1 file (line numbers: the file as fixed).",
+    ]
+    assert path.read_text(encoding="utf-8") == TEXT
+
+
+@given(clean_digests, st.data())
+def test_a_file_is_fixed_as_its_text_is(digest: Digest, data: st.DataObject) -> None:
+    # The file path (checked, then rewritten a block at a time through temporary files) and
+    # the text path give the same bytes, fixes and remaining findings.
+    import tempfile
+
+    papers = list(digest.papers)
+    mess = data.draw(st.permutations(papers))
+    repeats = st.lists(st.sampled_from(papers), max_size=3) if papers else st.just([])
+    for paper in data.draw(repeats):
+        mess.insert(data.draw(st.integers(0, len(mess))), paper)
+    text = serialize_digest(attrs.evolve(digest, papers=tuple(mess)))
+    if data.draw(st.booleans()):
+        text = "\ufeff" + text
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "20230311.md"
+        path.write_bytes(text.encode("utf-8"))
+        by_text = fix_text(text, path, unsafe=True)
+        by_file = fix_file(path, unsafe=True)
+        assert path.read_bytes() == by_text.after.encode("utf-8")
+        assert (by_file.fixes, by_file.remaining) == (by_text.fixes, by_text.remaining)
+        assert list(by_file.remaining) == check_file(path)  # check's lines on the fixed file
+
+
+def test_every_older_version_goes_even_one_listed_twice_differently() -> None:
+    # Two different v1 blocks (another published time) before a v2: both v1 go (found by
+    # the property test above: the second v1 was left, and a second run dropped it).
+    old = blocks(TEXT)
+    v1 = old[0]
+    v1_other = v1.replace("2023-03-11 00:11:30", "2023-03-11 00:11:31")
+    v2 = v1.replace("2303.06250v1", "2303.06250v2")
+    text = header(TEXT) + v1 + v1_other + v2 + "".join(old[1:])
+    result = fix_text(text, "x.md", unsafe=True)
+    assert blocks(result.after)[0] == v2
+    assert "2303.06250v1" not in result.after
+    assert fix_text(result.after, "x.md", unsafe=True).fixes == ()

@@ -75,6 +75,12 @@ def passes_then_stops_a_broken_digest(repo: Path, tmp_path: Path, path: str) -> 
         broken.stdout
     )
     assert "README.md" not in broken.stdout
+    # Printed once, by the check hook: the fix hook reports only what it fixed (issue 20).
+    assert broken.stdout.count("AD001 expected the DOI line") == 1
+    assert (
+        "Found 1 problem in 1 of 1 file checked in this batch (pre-commit may pass the files in"
+        " several)." in broken.stdout
+    )
 
 
 def shipped_hook_line(hook: str, key: str) -> str:
@@ -94,7 +100,7 @@ def test_local_hook_runs_the_installed_command(tmp_path: Path) -> None:
     for hook, lines in hooks:  # the same files as the hooks arxiv-digest ships
         for key in ("files", "types"):
             assert f"        {key}: {shipped_hook_line(hook, key)}\n" in lines
-        assert f"        entry: arxiv-digest {hook.rsplit('-', 1)[1]}\n" in lines
+        assert f"        entry: {shipped_hook_line(hook, 'entry')}\n" in lines
     repo = archive(tmp_path, config)
     installed = str(Path(sys.executable).parent)  # where `arxiv-digest` is, as after pip install
     path = installed + os.pathsep + os.environ["PATH"]

@@ -82,3 +82,22 @@ def test_the_readme_names_the_library_and_the_changelog() -> None:
     assert changelog.startswith("# Changelog\n")
     assert "keepachangelog.com" in changelog
     assert "\n## [Unreleased]\n" in changelog
+
+
+def test_what_the_readme_says_of_dependencies_and_outputs_is_true() -> None:
+    # Issue 20: "six small dependencies" for five; papers.parquet not ignored.
+    words = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")  # no tomllib on 3.10
+    block = re.search(r"^dependencies = \[\n(.*?)^\]", pyproject, re.M | re.S)
+    assert block is not None
+    every = re.findall(r'^    "([a-z]+)[^"]*"', block[1], re.M)
+    on_all = re.findall(r'^    "([a-z]+)[^";]*"', block[1], re.M)  # no "; python_version"
+    said = f"the command, {words[len(on_all) - 1]} small dependencies"
+    said += "".join(f", and {name} on Python 3.10" for name in every if name not in on_all)
+    assert f"{said})" in " ".join(README.split())
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    started = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    outputs = re.findall(r"^\.venv/bin/arxiv-digest \S+ tests/corpus .*?-o (\S+)", started, re.M)
+    assert len(outputs) == 3
+    for output in outputs:
+        assert f"/{output}" in ignored, output

@@ -79,7 +79,7 @@ def test_strategies_in_your_own_tests() -> None:
 
 
 def test_merge_two_archives(tmp_path: Path) -> None:
-    first, second = tmp_path / "a", tmp_path / "b"
+    first, second = tmp_path / "a" / "cs.CV", tmp_path / "b" / "cs.CV"
     shutil.copytree(CORPUS / "cs.CV/2023", first / "2023")
     shutil.copytree(CORPUS / "cs.CV/2024", first / "2024")
     shutil.copytree(CORPUS / "cs.CV/2023", second / "2023")  # every 2023 paper listed twice
@@ -87,10 +87,10 @@ def test_merge_two_archives(tmp_path: Path) -> None:
     dropped = merge_archives.merge(str(first), str(second), str(tmp_path / "merged"))
     merged = tmp_path / "merged"
     for path in sorted((CORPUS / "cs.CV").glob("202[345]/*/*.md")):
-        relative = path.relative_to(CORPUS / "cs.CV").as_posix()
+        relative = path.relative_to(CORPUS).as_posix()  # the category folder kept
         assert (merged / relative).read_bytes() == path.read_bytes()
         assert check_file(merged / relative) == []
-        expected = len(parse_digest(path).papers) if relative.startswith("2023") else 0
+        expected = len(parse_digest(path).papers) if "/2023/" in relative else 0
         assert dropped[relative] == expected
 
 
@@ -114,3 +114,32 @@ def test_dask_reports_broken_files(tmp_path: Path) -> None:
     assert errors == [f"{broken}:4:1: expected the DOI line, found the Categories line"]
     assert sum(len(Path(n).read_bytes().splitlines()) for n in written) == 0
     assert list(iter_papers(CORPUS / "cs.CV/2023/03/20230311.md"))
+
+
+def test_the_data_extra_installs_what_the_data_recipes_import() -> None:
+    # Issue 20: after the documented installs, parquet_frames.py failed on `import duckdb`.
+    import ast
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
+    extra = re.search(r"^data = \[(.*)\]$", pyproject, re.M)
+    assert extra is not None
+    data = {re.split(r"[<>=\[]", name.strip(' "'))[0] for name in extra[1].split(",")}
+    core = {"arxiv_digest", "attrs", "click", "lark", "orjson", "tqdm"}
+    for recipe in ("count_by_category.py", "parquet_frames.py"):
+        tree = ast.parse((root / "docs" / "recipes" / recipe).read_text(encoding="utf-8"))
+        modules = {
+            alias.name.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        } | {
+            node.module.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level
+        }
+        third_party = modules - set(sys.stdlib_module_names) - core
+        assert third_party and third_party <= data, (recipe, third_party)
+    page = (root / "docs" / "recipes.md").read_text(encoding="utf-8")
+    assert "pip install -e '.[data]'" in page

@@ -454,7 +454,8 @@ def test_seen_second_run_emits_nothing_third_only_the_new_day(tmp_path: Path) ->
     third = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     day = parse_digest(last)
     assert [row["entry_id"] for row in third] == [p.entry_id for p in day.papers]
-    assert {row["path"] for row in third} == {last.relative_to(archive).as_posix()}
+    # to-json --flat's path, which keeps the category folder (issue 20)
+    assert {row["path"] for row in third} == {last.relative_to(archive.parent).as_posix()}
 
 
 def test_seen_emits_a_new_version(tmp_path: Path) -> None:
@@ -576,7 +577,7 @@ def test_missing_config_and_no_paths(tmp_path: Path) -> None:
     code, _, stderr = run(str(ARCHIVE), "--from", "2023-03-12", "--to", "2023-03-11")
     assert code == 2 and "the last day 2023-03-11 is before the first 2023-03-12" in stderr
     code, _, stderr = run(str(ARCHIVE), "--from", "yesterday")
-    assert code == 2 and "'yesterday' is not a date YYYY-MM-DD" in stderr
+    assert code == 2 and "'yesterday' is not a date written YYYY-MM-DD" in stderr
 
 
 # --------------------------------------------------------------------------- the daily job

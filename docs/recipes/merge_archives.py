@@ -1,8 +1,10 @@
 """Recipe: merge two archives into a third, dropping papers listed twice.
 
-    python docs/recipes/merge_archives.py archive-a archive-b merged
+    python docs/recipes/merge_archives.py archive-a/cs.CV archive-b/cs.CV merged
 
-Days are matched by their path relative to each archive (``2023/03/20230311.md``). Within a
+Days are matched by their path in each archive, category folder included
+(``cs.CV/2023/03/20230311.md``, as ``to-json`` gives it), and written under the same path in
+``merged``. Within a
 day a paper is kept once, by arXiv ID: the highest version, then the latest update. Papers
 are sorted by published time, as the generator writes them.
 """
