@@ -206,7 +206,7 @@ def _not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     (out / "file").write_text("x")
     (out / "loop").symlink_to("loop")
     lines = [
-        good.replace('"path":"20230311.md"', f'"path":"{where}/20230311.md"')
+        good.replace('"path":"cs.CV/2023/03/20230311.md"', f'"path":"{where}/20230311.md"')
         for where in ("file", "loop", "denied")
     ]
     source = tmp_path / "in.jsonl"
@@ -246,15 +246,15 @@ def _changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     path = digest_file(tmp_path / "a", fixable.read_bytes(), fixable.name)
     source = tmp_path / "in.jsonl"
     assert run("to-json", str(REAL), "-q", "-o", str(source))[0] == 0
-    rebuilt = digest_file(tmp_path / "out", b"older\n")
+    rebuilt = digest_file(tmp_path / "out/cs.CV/2023/03", b"older\n")
     monkeypatch.setattr(arxiv_digest.files, "atomic_output", racing)
     fixed, _, fix_err = run("fix", str(path))
     assert fix_err == (
         f"arxiv-digest: error: {path}: cannot fix: changed by another program since it was"
-        " read; not replaced\n"
+        " read; not replaced (40 problems not fixed)\n"
     )
     assert path.read_bytes() == fixable.read_bytes() + b"theirs\n"
-    code, _, err = run("from-json", str(source), "-o", str(rebuilt.parent), "--force")
+    code, _, err = run("from-json", str(source), "-o", str(tmp_path / "out"), "--force")
     assert f"{rebuilt}: changed by another program since it was read; not replaced" in err
     assert rebuilt.read_bytes() == b"older\ntheirs\n"
     return [fixed, code]
