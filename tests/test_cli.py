@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
@@ -530,9 +531,10 @@ def test_to_json_paths_keep_the_category_folder(tmp_path: Path) -> None:
         "to-json", str(CORPUS / "cs.CV"), str(tmp_path / "other/cs.CV"), "-o", str(output)
     )
     assert code == 2
+    # Named in the order of the walk, which sorts the files by their paths.
+    one, two = sorted([str(other / "20230311.md"), str(CORPUS / "cs.CV/2023/03/20230311.md")])
     assert err == (
-        f"arxiv-digest: error: {other / '20230311.md'} and"
-        f" {CORPUS / 'cs.CV/2023/03/20230311.md'} would both be 'cs.CV/2023/03/20230311.md' in"
+        f"arxiv-digest: error: {one} and {two} would both be 'cs.CV/2023/03/20230311.md' in"
         " the output: convert them separately, or from a folder above both\n"
         f"Nothing converted ({output} not written).\n"
     )
@@ -611,16 +613,20 @@ def test_from_json_interrupted_says_what_it_wrote(
     _, lines, _ = run("to-json", str(CORPUS / "cs.CV/2023"))
     source = tmp_path / "in.jsonl"
     source.write_text(lines, encoding="utf-8")
-    replace = os.replace
     calls = []
 
-    def interrupted(old: str, new: str) -> None:
-        calls.append(new)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        replace(old, new)
+    def interrupted(real: Callable[[str, str], None]) -> Callable[[str, str], None]:
+        def put_in_place(old: str, new: str) -> None:
+            calls.append(new)
+            if len(calls) == 3:
+                raise KeyboardInterrupt
+            real(old, new)
 
-    monkeypatch.setattr(os, "replace", interrupted)
+        return put_in_place
+
+    # A new file is put in place by a hard link (it must not exist), a rewrite by a rename.
+    monkeypatch.setattr(os, "replace", interrupted(os.replace))
+    monkeypatch.setattr(os, "link", interrupted(os.link))
     code, _, err = run("from-json", str(source), "-o", str(tmp_path / "rebuilt"))
     assert (code, err) == (
         130,

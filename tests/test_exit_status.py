@@ -40,8 +40,8 @@ def commands(tmp_path: Path) -> dict[str, tuple[list[str], Path]]:
     fixable = tmp_path / "fix" / FIXABLE.name
     fixable.parent.mkdir()
     shutil.copy(FIXABLE, fixable)
-    rebuilt = tmp_path / "rebuilt" / REAL.name
-    rebuilt.parent.mkdir()
+    rebuilt = tmp_path / "rebuilt" / REAL.relative_to(CORPUS)  # to-json's path keeps cs.CV/
+    rebuilt.parent.mkdir(parents=True)
     rebuilt.write_bytes(b"old\n")
     for name in ("out.jsonl", "out.parquet"):
         (tmp_path / name).write_bytes(b"old\n")
@@ -54,7 +54,10 @@ def commands(tmp_path: Path) -> dict[str, tuple[list[str], Path]]:
             ["to-parquet", str(REAL), "-o", str(tmp_path / "out.parquet")],
             tmp_path / "out.parquet",
         ),
-        "from-json": (["from-json", str(source), "-o", str(rebuilt.parent), "--force"], rebuilt),
+        "from-json": (
+            ["from-json", str(source), "-o", str(tmp_path / "rebuilt"), "--force"],
+            rebuilt,
+        ),
         "fix": (["fix", str(fixable)], fixable),
     }
 

@@ -169,7 +169,7 @@ def test_fix_leaves_a_file_changed_under_it(
     _another_writer(monkeypatch, path, REAL.read_bytes())
     code, _, err = run("fix", str(path))
     assert code == 2
-    assert f"arxiv-digest: error: {path}: cannot fix: {CHANGED}\n" in err
+    assert f"arxiv-digest: error: {path}: cannot fix: {CHANGED} (40 problems not fixed)\n" in err
     assert path.read_bytes() == REAL.read_bytes()  # the other writer's file
     assert leftovers(tmp_path) == []
 
@@ -179,8 +179,9 @@ def from_json_setup(tmp_path: Path) -> tuple[Path, Path, Path]:
     source = tmp_path / "in.jsonl"
     assert run("to-json", str(REAL), "-q", "-o", str(source))[0] == 0
     out = tmp_path / "out"
-    out.mkdir()
-    return source, out, out / REAL.name
+    target = out / REAL.relative_to(CORPUS)  # to-json's path keeps the category folder
+    target.parent.mkdir(parents=True)
+    return source, out, target
 
 
 def test_from_json_force_leaves_a_file_changed_under_it(

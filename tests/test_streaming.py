@@ -47,7 +47,7 @@ def test_long_lines_rebuild_every_file(tmp_path: Path, long_lines: None) -> None
 
 
 def test_a_long_line_is_read_as_a_whole_line_is(tmp_path: Path, long_lines: None) -> None:
-    row = json.loads(run("to-json", str(REAL), "-q")[1])
+    row = {**json.loads(run("to-json", str(REAL), "-q")[1]), "path": "20230311.md"}
     crlf = {**row, "path": "crlf.md", "newline": "\r\n"}
     papers_first = {"papers": row["papers"], **{k: v for k, v in row.items() if k != "papers"}}
     papers_first["path"] = "first.md"
@@ -104,7 +104,7 @@ def test_a_long_line_is_read_as_a_whole_line_is(tmp_path: Path, long_lines: None
 
 
 def test_a_long_line_that_breaks_late_replaces_nothing(tmp_path: Path, long_lines: None) -> None:
-    row = json.loads(run("to-json", str(REAL), "-q")[1])
+    row = {**json.loads(run("to-json", str(REAL), "-q")[1]), "path": "20230311.md"}
     target = tmp_path / "20230311.md"
     target.write_bytes(b"an older file\n")
     cut = json.dumps(row).encode()[:-500]  # the line ends in the middle of the last paper

@@ -95,8 +95,9 @@ def test_check_names_them_in_one_line(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("command", ["fix", "from-json", "to-json"])
 def test_the_next_writing_run_removes_stale_ones(tmp_path: Path, command: str) -> None:
-    folder = tmp_path / "out"
-    folder.mkdir()
+    # The folder the command writes in (from-json's path keeps the category's folders).
+    folder = tmp_path / "out" / ("cs.CV/2023/03" if command == "from-json" else "")
+    folder.mkdir(parents=True)
     fresh = killed_writer(folder / "20230312.md", age=0)  # its writer may be on another host
     stale = killed_writer(folder / "20230311.md")
     if command == "fix":  # a file with nothing to fix: fix removes them from its walk
@@ -105,7 +106,7 @@ def test_the_next_writing_run_removes_stale_ones(tmp_path: Path, command: str) -
     elif command == "from-json":
         source = tmp_path / "in.jsonl"
         assert run("to-json", str(REAL), "-q", "-o", str(source))[0] == 0
-        args = ["from-json", str(source), "-o", str(folder)]
+        args = ["from-json", str(source), "-o", str(tmp_path / "out")]
     else:
         args = ["to-json", str(REAL), "-q", "-o", str(folder / "x.jsonl")]
     import arxiv_digest.files
