@@ -78,7 +78,37 @@ def _terminate_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, stop)
 
 
+class _Command(click.Group):
+    """The command group, with Ctrl-C outside every command's own handling said as in it.
+
+    Click turns a Ctrl-C that comes while it parses the arguments (before a command has
+    started) into ``Aborted!`` and status 1; here it is ``interrupted`` and 130, as anywhere
+    else.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            status = super().main(args, prog_name, complete_var, False, **extra)
+        except click.Abort:  # a KeyboardInterrupt that no command caught
+            click.echo("arxiv-digest: interrupted", err=True)
+            sys.exit(130)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        sys.exit(status if isinstance(status, int) else 0)
+
+
 @click.group(
+    cls=_Command,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="""\b
 Examples:

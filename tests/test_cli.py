@@ -655,3 +655,18 @@ def test_check_interrupted_says_how_far_it_got(monkeypatch: pytest.MonkeyPatch) 
         f"arxiv-digest: interrupted after checking 2 of {len(CORPUS_FILES)} files (the findings"
         " so far are above)\n",
     )
+
+
+def test_ctrl_c_before_a_command_starts_is_130_as_during_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Ctrl-C while click parses the arguments: click alone says `Aborted!`, status 1."""
+    import click
+
+    def interrupted(*args: object) -> list[str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(click.Group, "parse_args", interrupted)
+    code, out, err = run("check", str(REAL))
+    assert (code, out) == (130, "")
+    assert err.strip() == "arxiv-digest: interrupted"  # after click's line closing the ^C
