@@ -1,4 +1,4 @@
-"""Shared fixtures: the real corpus, and hypothesis profiles.
+"""Shared fixtures: the real corpus, the command run in-process, and hypothesis profiles.
 
 Profiles: ``ci`` (the default: a modest budget for every test run) and ``fuzz`` (a long run:
 ``HYPOTHESIS_PROFILE=fuzz pytest tests/test_properties.py``).
@@ -9,10 +9,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
+
+from arxiv_digest.cli import main
 
 CORPUS = Path(__file__).parent / "corpus"
 CORPUS_FILES = sorted(p for p in CORPUS.rglob("*.md") if p.name != "README.md")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """The command with ``args``, in this process: exit status, stdout, stderr (no traceback)."""
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert "Traceback" not in result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
 
 settings.register_profile(
     "ci",

@@ -7,19 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from arxiv_digest.cli import main
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, run
 
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 BROKEN = REAL.read_text(encoding="utf-8").replace("- **DOI**: None\n", "", 1)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.stderr
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.mark.parametrize(

@@ -18,10 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from arxiv_digest.cli import main
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, run
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
@@ -41,12 +39,6 @@ def documented() -> list[tuple[str, list[int]]]:
         assert len(cells) == 3, line
         rows.append((cells[0], [int(code) for code in cells[2].split("/")]))
     return rows
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.stderr
-    return result.exit_code, result.stdout, result.stderr
 
 
 def digest_file(folder: Path, data: bytes, name: str = "20230311.md") -> Path:

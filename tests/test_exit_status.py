@@ -19,18 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from arxiv_digest.cli import main
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, run
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 FIXABLE = ROOT / "tests/corpus_fixable/cs.CV/2026/02/20260202.md"
 BROKEN = REAL.read_text(encoding="utf-8").replace("- **DOI**: None\n", "", 1)
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.stderr
-    return result.exit_code, result.stdout, result.stderr
 
 
 def commands(tmp_path: Path) -> dict[str, tuple[list[str], Path]]:

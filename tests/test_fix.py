@@ -13,13 +13,11 @@ from pathlib import Path
 
 import attrs
 import pytest
-from click.testing import CliRunner
 from hypothesis import given, note
 from hypothesis import strategies as st
 
 from arxiv_digest import Digest, parse_digest, serialize_digest
 from arxiv_digest.checks import check_file, check_text
-from arxiv_digest.cli import main
 from arxiv_digest.fix import (
     FIXES,
     Fix,
@@ -32,7 +30,7 @@ from arxiv_digest.fix import (
     sort_papers,
 )
 from arxiv_digest.strategies import digests
-from tests.conftest import CORPUS, CORPUS_FILES
+from tests.conftest import CORPUS, CORPUS_FILES, run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXABLE = Path(__file__).parent / "corpus_fixable"
@@ -41,11 +39,6 @@ FIXABLE = Path(__file__).parent / "corpus_fixable"
 REPEATS = FIXABLE / "cs.CV/2026/02/20260202.md"
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 TEXT = REAL.read_text(encoding="utf-8")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def copy(source: Path, tmp_path: Path) -> Path:

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from arxiv_digest import DigestSyntaxError, iter_papers, parse_digest, serialize_digest
 from arxiv_digest.cli import main
 from arxiv_digest.strategies import digest_texts
-from tests.conftest import CORPUS, CORPUS_FILES
+from tests.conftest import CORPUS, CORPUS_FILES, run
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "fuzz"))
@@ -110,11 +110,6 @@ def test_fuzz_regressions(path: Path) -> None:
 
 
 # ----------------------------------------------------------------- odd files, one by one
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def write(tmp_path: Path, data: bytes, name: str = "20230311.md") -> Path:

@@ -21,23 +21,15 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
-from click.testing import CliRunner
 
 import arxiv_digest.files as files
-from arxiv_digest.cli import main
 from arxiv_digest.files import FileChangedError, atomic_output, file_state, write_atomic
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, run
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 FIXABLE = ROOT / "tests/corpus_fixable/cs.CV/2026/02/20260202.md"
 CHANGED = "changed by another program since it was read; not replaced"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.stderr
-    return result.exit_code, result.stdout, result.stderr
 
 
 def leftovers(folder: Path) -> list[str]:

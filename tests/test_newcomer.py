@@ -12,20 +12,13 @@ import threading
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from arxiv_digest import DigestSyntaxError, parse_digest, write_digest
-from arxiv_digest.cli import main
-from tests.conftest import CORPUS, CORPUS_FILES
+from tests.conftest import CORPUS, CORPUS_FILES, run
 
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 TEXT = REAL.read_text(encoding="utf-8")
 LOOKED_FOR = "looked for files named YYYYMMDD.md (eight digits, like 20230311.md)"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 # ------------------------------------------------------------ 1. nothing found is not success

@@ -13,24 +13,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
 
 from arxiv_digest import parse_digest
-from arxiv_digest.cli import main
 from arxiv_digest.convert import batches, relative_path
 from arxiv_digest.files import find_digests
 from arxiv_digest.parquet import parquet_in_order, to_parquet
-from tests.conftest import CORPUS, CORPUS_FILES
+from tests.conftest import CORPUS, CORPUS_FILES, run
 from tests.test_files import interrupt
 
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 TEXT = REAL.read_text(encoding="utf-8")
 UTC = dt.timezone.utc
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 def corpus_parquet(tmp_path: Path, *extra: str) -> pa.Table:

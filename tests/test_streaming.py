@@ -10,21 +10,13 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import arxiv_digest.convert
 import arxiv_digest.parquet
 from arxiv_digest import fromjson
-from arxiv_digest.cli import main
-from tests.conftest import CORPUS, CORPUS_FILES
+from tests.conftest import CORPUS, CORPUS_FILES, run
 
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.stderr
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

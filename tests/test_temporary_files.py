@@ -13,11 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from arxiv_digest.cli import main
 from arxiv_digest.files import STALE_SECONDS, is_temporary_name, remove_stale_temporaries
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, run
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = CORPUS / "cs.CV/2023/03/20230311.md"
@@ -37,12 +35,6 @@ if sys.argv[2] == "hold":
     sys.stdin.read()
 os.kill(os.getpid(), signal.SIGKILL)
 """
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    assert "Traceback" not in result.stderr
-    return result.exit_code, result.stdout, result.stderr
 
 
 def temporaries(folder: Path) -> list[Path]:
