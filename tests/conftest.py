@@ -14,13 +14,19 @@ from hypothesis import HealthCheck, settings
 
 from arxiv_digest.cli import main
 
+#: The repository's root (README.md, docs/, .ci/).
+ROOT = Path(__file__).resolve().parent.parent
+#: The real CVPapers digests shipped with the tests, and every one of them.
 CORPUS = Path(__file__).parent / "corpus"
 CORPUS_FILES = sorted(p for p in CORPUS.rglob("*.md") if p.name != "README.md")
+#: One real day (45 papers) that most tests start from, and its text.
+REAL = CORPUS / "cs.CV/2023/03/20230311.md"
+TEXT = REAL.read_text(encoding="utf-8")
 
 
-def run(*args: str) -> tuple[int, str, str]:
+def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
     """The command with ``args``, in this process: exit status, stdout, stderr (no traceback)."""
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
     assert "Traceback" not in result.stderr
     return result.exit_code, result.stdout, result.stderr
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import attrs
 import pytest
-from click.testing import CliRunner
 
 from arxiv_digest import Digest, Paper, parse_digest, serialize_digest
 from arxiv_digest.archive import (
@@ -29,8 +28,8 @@ from arxiv_digest.archive import (
     category_folder,
 )
 from arxiv_digest.calendar import calendar_path, render_calendar, update_calendar
-from arxiv_digest.cli import main
 from tests.conftest import CORPUS
+from tests.conftest import run as command
 
 HERE = Path(__file__).parent
 DAILY = HERE / "dailypapers"
@@ -46,8 +45,9 @@ START, DAYS = dt.date(2024, 1, 1), 120
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.output
+    """The command's status and its stdout then stderr (conftest's run)."""
+    status, out, err = command(*args)
+    return status, out + err
 
 
 def redated(paper: Paper, day: dt.date, number: int) -> Paper:

@@ -11,10 +11,8 @@ import pytest
 from arxiv_digest import DigestSyntaxError, parse_digest, parse_paper, serialize_digest
 from arxiv_digest.checks import check_text
 from arxiv_digest.jsondata import digest_from_dict, digest_to_dict, paper_to_dict
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, TEXT
 
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
-TEXT = REAL.read_text(encoding="utf-8")
 FIRST = "- **Categories**: **cs.CV**\n"  # the first paper's line
 assert FIRST in TEXT
 

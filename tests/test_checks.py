@@ -20,10 +20,8 @@ from arxiv_digest import DigestSyntaxError, Paper
 from arxiv_digest.checks import FileCheck, check_file, check_files, check_stream
 from arxiv_digest.parser import raw_blocks
 from arxiv_digest.strategies import papers
-from tests.conftest import CORPUS, CORPUS_FILES
+from tests.conftest import CORPUS, CORPUS_FILES, TEXT
 
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
-TEXT = REAL.read_text(encoding="utf-8")
 FIRST_ID = "http://arxiv.org/abs/2303.06250v1"
 
 

@@ -12,21 +12,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
 from arxiv_digest import parse_digest
-from arxiv_digest.cli import main
 from arxiv_digest.jsondata import schema
-from tests.conftest import CORPUS, CORPUS_FILES
-
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
-TEXT = REAL.read_text(encoding="utf-8")
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+from tests.conftest import CORPUS, CORPUS_FILES, REAL, ROOT, TEXT, run
 
 
 def day(tmp_path: Path, text: str, name: str = "cs.CV/2023/03/20230311.md") -> Path:

@@ -24,16 +24,14 @@ from typing import Any
 
 import attrs
 import pytest
-from click.testing import CliRunner
 
 from arxiv_digest import Paper, parse_digest, serialize_digest
-from arxiv_digest.cli import main
 from arxiv_digest.collect import CollectError, CollectReport, collect
 from arxiv_digest.errors import INSTALL_ARXIV
 from tests.arxiv_api import FakeArxivAPI
-from tests.conftest import CORPUS, CORPUS_FILES
+from tests.conftest import CORPUS, CORPUS_FILES, ROOT
+from tests.conftest import run as command
 
-ROOT = Path(__file__).resolve().parent.parent
 FIRST, LAST = "1998-01-01", "2026-11-30"
 ALL_DAYS = (dt.date(2026, 11, 30) - dt.date(1998, 1, 1)).days + 1
 
@@ -58,8 +56,8 @@ def corpus_papers() -> tuple[Paper, ...]:
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["collect", *args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+    """``arxiv-digest collect ARGS`` (conftest's run)."""
+    return command("collect", *args)
 
 
 def args(archive: Path, url: str, first: str = FIRST, last: str = LAST) -> list[str]:

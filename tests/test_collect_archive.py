@@ -13,6 +13,7 @@ from arxiv_digest import parse_digest, serialize_digest
 from arxiv_digest.cli import main
 from arxiv_digest.collect import newest_day
 from tests.arxiv_api import FakeArxivAPI
+from tests.conftest import run as command
 from tests.test_collect import corpus_days, corpus_papers, digests
 
 DAY = "2025-08-21"
@@ -24,8 +25,7 @@ REAL = parse_digest(COMPLETE.decode())
 def run(archive: Path, url: str, *extra: str, day: str = DAY) -> tuple[int, str, str]:
     argv = ["collect", "cs.CV", "--from", day, "--to", day, "-o", str(archive)]
     argv += ["--api-url", url, "--delay", "0", "--backoff", "0.01", "--retries", "1", *extra]
-    result = CliRunner().invoke(main, argv, catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+    return command(*argv)
 
 
 def without(count: int) -> list[object]:

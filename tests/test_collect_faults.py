@@ -15,10 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from arxiv_digest.cli import main
 from tests.arxiv_api import FakeArxivAPI, Fault
+from tests.conftest import run as command
 from tests.test_collect import corpus_days, corpus_papers, digests
 
 FIRST, LAST = "2025-08-01", "2025-08-31"
@@ -37,8 +36,8 @@ def run(archive: Path, url: str, *extra: str) -> tuple[int, str, str, float]:
     argv += ["--api-url", url, "--delay", "0", "--page-size", "50", "--backoff", "0.01"]
     argv += ["--timeout", "0.5", "--retries", "3", *extra]
     started = time.monotonic()
-    result = CliRunner().invoke(main, argv, catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr, time.monotonic() - started
+    status, out, err = command(*argv)
+    return status, out, err, time.monotonic() - started
 
 
 def on_disk(archive: Path) -> Path:

@@ -23,9 +23,9 @@ import pytest
 from arxiv_digest import __version__, parse_digest
 from arxiv_digest.errors import INSTALL_ARXIV
 from tests.arxiv_api import FakeArxivAPI, Fault
+from tests.conftest import ROOT
 from tests.test_collect import corpus_days, corpus_papers
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = (ROOT / "docs" / "writing.md").read_text(encoding="utf-8")
 REPEATS = ROOT / "tests/corpus_fixable/cs.CV/2026/02/20260202.md"  # AD103 for months
 OLD, NEW = Path("cs.CV/2026/05/20260507.md"), Path("cs.CV/2026/08/20260812.md")

@@ -23,11 +23,11 @@ from arxiv_digest import Digest, Paper, parse_digest, serialize_digest
 from arxiv_digest.cli import main
 from arxiv_digest.collect import Run, collect, plan_missing
 from tests.arxiv_api import FakeArxivAPI
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, ROOT
+from tests.conftest import run as command
 from tests.test_archive import day_path, redated
 from tests.test_collect import query_range
 
-ROOT = Path(__file__).resolve().parent.parent
 # The pool: real papers whose block the generator can write (not the two unbolded ones).
 POOL = [
     paper
@@ -95,8 +95,7 @@ def damaged(
 def run(archive: Path, url: str, *extra: str) -> tuple[int, str, str]:
     argv = ["collect", "cs.CV", "--missing", "-o", str(archive), "--api-url", url]
     argv += ["--delay", "0", "--backoff", "0.01", "--retries", "1", *extra]
-    result = CliRunner().invoke(main, argv, catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+    return command(*argv)
 
 
 def stretch_papers(first: dt.date) -> int:

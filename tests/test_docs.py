@@ -5,12 +5,10 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-from pathlib import Path
 
 import arxiv_digest
 from arxiv_digest.checks import RULES
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def public_names() -> list[tuple[str, object]]:

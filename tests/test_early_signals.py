@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import REAL
 
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 SCRIPT = Path(sys.executable).parent / "arxiv-digest"
 
 # The console script as pip writes it, with an import hook that notes, at the first import of

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, run
+from tests.conftest import REAL, run
 
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 BROKEN = REAL.read_text(encoding="utf-8").replace("- **DOI**: None\n", "", 1)
 
 

@@ -15,10 +15,8 @@ from arxiv_digest import (
     parse_paper,
     serialize_digest,
 )
-from tests.conftest import CORPUS
+from tests.conftest import REAL, TEXT
 
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
-TEXT = REAL.read_text(encoding="utf-8")
 FIRST_ID = "http://arxiv.org/abs/2303.06250v1"
 
 

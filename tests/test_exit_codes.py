@@ -19,11 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, run
+from tests.conftest import REAL, ROOT, TEXT, run
 
-ROOT = Path(__file__).resolve().parent.parent
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
-TEXT = REAL.read_text(encoding="utf-8")
 BROKEN = TEXT.replace("- **DOI**: None\n", "", 1)
 
 

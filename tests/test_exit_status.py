@@ -19,10 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from arxiv_digest.cli import main
-from tests.conftest import CORPUS, run
+from tests.conftest import CORPUS, REAL, ROOT, run
 
-ROOT = Path(__file__).resolve().parent.parent
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 FIXABLE = ROOT / "tests/corpus_fixable/cs.CV/2026/02/20260202.md"
 BROKEN = REAL.read_text(encoding="utf-8").replace("- **DOI**: None\n", "", 1)
 

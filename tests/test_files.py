@@ -15,9 +15,7 @@ import pytest
 from arxiv_digest import parse_digest, write_digest
 from arxiv_digest.convert import relative_path
 from arxiv_digest.files import atomic_output
-from tests.conftest import CORPUS
-
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
+from tests.conftest import CORPUS, REAL
 
 
 def wait_for(condition: Callable[[], bool], seconds: float = 30) -> None:

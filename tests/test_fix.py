@@ -30,15 +30,12 @@ from arxiv_digest.fix import (
     sort_papers,
 )
 from arxiv_digest.strategies import digests
-from tests.conftest import CORPUS, CORPUS_FILES, run
+from tests.conftest import CORPUS, CORPUS_FILES, REAL, ROOT, TEXT, run
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXABLE = Path(__file__).parent / "corpus_fixable"
 # The real file with the most repeats: 40 papers listed twice byte for byte, and 2602.01666
 # as v1 then v2.
 REPEATS = FIXABLE / "cs.CV/2026/02/20260202.md"
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
-TEXT = REAL.read_text(encoding="utf-8")
 
 
 def copy(source: Path, tmp_path: Path) -> Path:

@@ -20,15 +20,12 @@ from hypothesis import strategies as st
 from arxiv_digest import DigestSyntaxError, iter_papers, parse_digest, serialize_digest
 from arxiv_digest.cli import main
 from arxiv_digest.strategies import digest_texts
-from tests.conftest import CORPUS, CORPUS_FILES, run
+from tests.conftest import CORPUS, CORPUS_FILES, REAL, ROOT, TEXT, run
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "fuzz"))
-from harness import check_bytes  # noqa: E402
+from harness import check_bytes
 
 SMALL = [p.read_bytes() for p in sorted(CORPUS_FILES, key=lambda p: p.stat().st_size)[:15]]
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
-TEXT = REAL.read_text(encoding="utf-8")
 
 
 @st.composite

@@ -24,10 +24,8 @@ import pytest
 
 import arxiv_digest.files as files
 from arxiv_digest.files import FileChangedError, atomic_output, file_state, write_atomic
-from tests.conftest import CORPUS, run
+from tests.conftest import CORPUS, REAL, ROOT, run
 
-ROOT = Path(__file__).resolve().parent.parent
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 FIXABLE = ROOT / "tests/corpus_fixable/cs.CV/2026/02/20260202.md"
 CHANGED = "changed by another program since it was read; not replaced"
 

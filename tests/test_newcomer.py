@@ -14,10 +14,8 @@ from pathlib import Path
 import pytest
 
 from arxiv_digest import DigestSyntaxError, parse_digest, write_digest
-from tests.conftest import CORPUS, CORPUS_FILES, run
+from tests.conftest import CORPUS, CORPUS_FILES, REAL, TEXT, run
 
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
-TEXT = REAL.read_text(encoding="utf-8")
 LOOKED_FOR = "looked for files named YYYYMMDD.md (eight digits, like 20230311.md)"
 
 

@@ -18,11 +18,9 @@ from arxiv_digest import parse_digest
 from arxiv_digest.convert import batches, relative_path
 from arxiv_digest.files import find_digests
 from arxiv_digest.parquet import parquet_in_order, to_parquet
-from tests.conftest import CORPUS, CORPUS_FILES, run
+from tests.conftest import CORPUS, CORPUS_FILES, REAL, TEXT, run
 from tests.test_files import interrupt
 
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
-TEXT = REAL.read_text(encoding="utf-8")
 UTC = dt.timezone.utc
 
 

@@ -15,10 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import REAL, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 DIGEST = "cs.CV/2023/03/20230311.md"
 
 

@@ -13,9 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CORPUS_FILES
+from tests.conftest import CORPUS_FILES, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

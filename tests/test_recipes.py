@@ -14,16 +14,15 @@ from arxiv_digest import iter_papers, parse_digest
 from arxiv_digest.checks import check_file
 from arxiv_digest.cli import main
 from arxiv_digest.scaleout import convert_with_dask
-from tests.conftest import CORPUS, CORPUS_FILES
+from tests.conftest import CORPUS, CORPUS_FILES, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "recipes"))
 
-import count_by_category  # noqa: E402
-import fix_typo  # noqa: E402
-import merge_archives  # noqa: E402
-import parquet_frames  # noqa: E402
-import test_my_code  # noqa: E402
+import count_by_category
+import fix_typo
+import merge_archives
+import parquet_frames
+import test_my_code
 
 
 def test_papers_per_primary_category_per_year(tmp_path: Path) -> None:

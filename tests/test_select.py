@@ -32,15 +32,15 @@ from arxiv_digest.select import (
     published_between,
     read_config,
 )
-from tests.conftest import CORPUS, CORPUS_FILES
+from tests.conftest import CORPUS, CORPUS_FILES, ROOT
+from tests.conftest import run as command
 
-ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE = CORPUS / "cs.CV"
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["select", *args], catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+    """``arxiv-digest select ARGS`` (conftest's run)."""
+    return command("select", *args)
 
 
 @functools.cache

@@ -14,9 +14,7 @@ import pytest
 import arxiv_digest.convert
 import arxiv_digest.parquet
 from arxiv_digest import fromjson
-from tests.conftest import CORPUS, CORPUS_FILES, run
-
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
+from tests.conftest import CORPUS, CORPUS_FILES, REAL, run
 
 
 @pytest.fixture

@@ -15,10 +15,8 @@ from pathlib import Path
 import pytest
 
 from arxiv_digest.files import STALE_SECONDS, is_temporary_name, remove_stale_temporaries
-from tests.conftest import CORPUS, run
+from tests.conftest import REAL, ROOT, run
 
-ROOT = Path(__file__).resolve().parent.parent
-REAL = CORPUS / "cs.CV/2023/03/20230311.md"
 FIXABLE = ROOT / "tests/corpus_fixable/cs.CV/2026/02/20260202.md"
 
 # A writer that is killed (SIGKILL: no handler, no clean-up) in the middle of its write; with
