@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from ._process import EXIT_CLEAN, EXIT_FINDINGS
+from ._report import error_line, plural
 from .errors import CollectError, MissingClientError
 
 if TYPE_CHECKING:
@@ -275,20 +277,50 @@ class CollectReport:
         text = (
             f"{days} {'day' if days == 1 else 'days'}: {self.new} new, {self.updated} updated,"
             f" {self.unchanged} unchanged, {self.empty} without papers{failed}{skipped};"
-            f" {_papers(self.papers)}"
+            f" {plural(self.papers, 'paper')}"
         )
         if self.kept:
-            text += f"; kept {_papers(self.kept)} the API did not return"
+            text += f"; kept {plural(self.kept, 'paper')} the API did not return"
         if self.dropped:
-            text += f"; dropped {_papers(self.dropped)} the API did not return (--replace)"
+            text += f"; dropped {plural(self.dropped, 'paper')} the API did not return (--replace)"
         if self.incomplete:
             ranges = len(self.incomplete)
             text += f"; {ranges} {'range' if ranges == 1 else 'ranges'} incomplete"
         return text + "."
 
+    def heading(
+        self, category: str, first: dt.date, last: dt.date, runs: Sequence[Run] | None
+    ) -> str:
+        """What the command's last line says before the summary: the category and the days.
 
-def _papers(count: int) -> str:
-    return f"{count} {'paper' if count == 1 else 'papers'}"
+        >>> CollectReport().heading("cs.CV", dt.date(2023, 3, 11), dt.date(2023, 3, 12), None)
+        'cs.CV 2023-03-11 to 2023-03-12: '
+        """
+        count = "" if runs is None else f" ({plural(len(runs), 'run')})"
+        return f"{category} {first} to {last}{count}: "
+
+    def problems(self, archive: str | os.PathLike[str], category: str) -> list[str]:
+        """The error lines for stderr: each day not written, each range still short.
+
+        >>> CollectReport().problems("archive", "cs.CV")
+        []
+        """
+        lines = [
+            error_line(
+                f"{day_path(archive, category, failure.date)}: not written: {failure.message}"
+            )
+            for failure in self.failed
+        ]
+        return lines + [error_line(problem.message) for problem in self.incomplete]
+
+    def exit_status(self, *, strict: bool = False) -> int:
+        """1 if a day is not written or a range short (``strict``: or a paper kept), else 0.
+
+        >>> CollectReport(kept=3).exit_status(), CollectReport(kept=3).exit_status(strict=True)
+        (0, 1)
+        """
+        short = self.failed or self.incomplete or self.skipped
+        return EXIT_FINDINGS if short or (strict and self.kept) else EXIT_CLEAN
 
 
 def search_query(category: str, start: dt.date, end: dt.date) -> str:
@@ -749,7 +781,7 @@ def collect(
                     if done.outcome in ("new", "updated"):
                         written.append(str(path))
                     if done.kept:
-                        say(f"{day}: kept {_papers(done.kept)} the API did not return")
+                        say(f"{day}: kept {plural(done.kept, 'paper')} the API did not return")
                 counts[done.outcome] += 1
                 counts["papers"] += done.papers
                 counts["kept"] += done.kept

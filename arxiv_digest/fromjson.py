@@ -19,6 +19,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
+from ._report import error_line
+
 if TYPE_CHECKING:
     from .files import FileState
     from .model import Digest, Paper
@@ -61,6 +63,16 @@ class LineResult:
     path: str | None
     message: str = ""
     size: int = 0
+
+    def problem(self, source: str) -> str | None:
+        """The error line the command prints for a line not written, with ``source``'s name.
+
+        >>> LineResult(3, "refused", None, "not JSON", 9).problem("in.jsonl")
+        'arxiv-digest: error: in.jsonl:3: not JSON'
+        """
+        if self.status in (REFUSED, FAILED):
+            return error_line(f"{source}:{self.number}: {self.message}")
+        return None
 
 
 @attrs.frozen
@@ -126,6 +138,21 @@ class Report:
             f"Read {self.lines} {lines} ({self.size / 1e6:.1f} MB) in {self.seconds:.2f} s:"
             f" {len(self.written)} written, {len(self.unchanged)} unchanged,"
             f" {len(self.refused)} refused{failed}."
+        )
+
+    def interruption(self) -> str:
+        """What ``interrupted`` adds on Ctrl-C: the lines done, and the file being written.
+
+        >>> Report(1, 9, (LineResult(1, "written", "a.md"),), 0.1).interruption()[:42]
+        ' after 1 line: 1 file written, 0 unchanged'
+        """
+        written, unchanged = len(self.written), len(self.unchanged)
+        lines = "line" if self.lines == 1 else "lines"
+        files = "file" if written == 1 else "files"
+        return (
+            f" after {self.lines} {lines}: {written} {files} written, {unchanged} unchanged,"
+            f" {self.lines - written - unchanged} refused; the file being written then was"
+            " not (its old version, if any, is kept)"
         )
 
     def exit_status(self) -> int:
