@@ -188,6 +188,18 @@ class CalendarUpdate:
         """
         return self.old != self.new
 
+    def summary(self, days: int) -> str:
+        """What ``arxiv-digest calendar`` says: written, or already up to date, and its days.
+
+        >>> CalendarUpdate("c.md", "a\\n", "a\\n").summary(1)
+        'c.md is up to date (1 day).'
+        """
+        from ._report import plural
+
+        if self.changed:
+            return f"Wrote {self.path} ({plural(days, 'day')})."
+        return f"{self.path} is up to date ({plural(days, 'day')})."
+
     def first_difference(self) -> int:
         """The 1-based line where the file first differs from what it should be.
 

@@ -31,7 +31,7 @@ from ._process import (
     own_process,
     standalone,
 )
-from ._report import PROGRESS_FILES, Progress, error_line, plural
+from ._report import PROGRESS_FILES, Progress, error_line
 from .pool import cores
 
 if TYPE_CHECKING:
@@ -244,7 +244,7 @@ def to_json(
       arxiv-digest to-json cs.CV/2023 --format json | jq '.[0].papers[0].title'
     """
     from .convert import convert_in_order
-    from .files import signals_held
+    from .files import signals_held, write_output
 
     with signals_held():  # load it before any output exists: it crashes if interrupted loading
         import orjson  # noqa: F401
@@ -266,22 +266,10 @@ def to_json(
         if output != "-":
             conversion.check_converted(output)  # before the rename: an empty OUT replaces nothing
 
-    _unless_nothing_converted(lambda: _write_to(output, write))
+    _unless_nothing_converted(lambda: write_output(output, write))
     if not quiet:
         click.echo(conversion.summary(), err=True)
     end(conversion.exit_status())  # the output is in place, the workers gone
-
-
-def _write_to(output: str, write: Callable[[IO[bytes]], None]) -> None:
-    """Run ``write`` on stdout (``-``) or on the file ``output``, written atomically."""
-    if output == "-":
-        write(sys.stdout.buffer)
-        sys.stdout.flush()
-    else:
-        from .files import atomic_output
-
-        with atomic_output(output) as file:
-            write(file)
 
 
 # --------------------------------------------------------------------------- to-parquet
@@ -562,11 +550,7 @@ def calendar(category: str, output: str | None) -> None:
         click.echo(render_calendar(folder, f"./{os.path.basename(folder)}"), nl=False)
         return
     update = update_calendar(folder, output)
-    days = len(archive.days())
-    if update.changed:
-        click.echo(f"Wrote {update.path} ({plural(days, 'day')}).")
-    else:
-        click.echo(f"{update.path} is up to date ({plural(days, 'day')}).")
+    click.echo(update.summary(len(archive.days())))
 
 
 # --------------------------------------------------------------------------- collect
@@ -947,7 +931,7 @@ def select_command(**given: Any) -> None:
     """
     import time
 
-    from .outputs import atom_feed, reading_list, write_digests, write_jsonl
+    from .outputs import write_selection
     from .seen import SeenError, SeenState
     from .select import Query, SelectError, read_config, select_archive
 
@@ -1002,39 +986,19 @@ def select_command(**given: Any) -> None:
     )
     for problem in found.errors:
         click.echo(error_line(problem), err=True)
-    emitted = list(found.selected)
-    failed_days = 0
-    if output_format == "digest":
-        for day in write_digests(emitted, output):
-            if day.error is not None:
-                click.echo(error_line(day.error), err=True)
-                failed_days += 1
-                emitted = [s for s in emitted if s.paper not in day.given]
-    else:
-        title = given["title"] or f"arXiv: {query.describe()}"
-        if output_format == "jsonl":
-
-            def render(file: IO[bytes]) -> None:
-                write_jsonl(emitted, file)
-
-        else:
-            data = (
-                atom_feed(emitted, title=title, self_url=given["feed_url"])
-                if output_format == "atom"
-                else reading_list(emitted, title=title).encode("utf-8")
-            )
-
-            def render(file: IO[bytes]) -> None:
-                file.write(data)
-
-        _write_to(output, render)
+    title = given["title"] or f"arXiv: {query.describe()}"
+    emitted, failed = write_selection(
+        found.selected, output_format, output, title=title, feed_url=given["feed_url"]
+    )
+    for problem in failed:
+        click.echo(error_line(problem), err=True)
     if state is not None:  # only once the output is in place
         for item in emitted:
             state.add(item.paper)
         state.save()
     if not quiet:
         click.echo(found.summary(time.perf_counter() - started), err=True)
-    sys.exit(found.exit_status(failed_days))
+    sys.exit(found.exit_status(len(failed)))
 
 
 def _reason(error: Exception) -> str:

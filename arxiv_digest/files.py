@@ -14,8 +14,9 @@ import os
 import re
 import signal
 import stat
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ __all__ = [
     "sync_early",
     "write_atomic",
     "write_digest",
+    "write_output",
 ]
 
 #: What a digest file is called in an archive.
@@ -650,6 +652,23 @@ def sync_early(file: IO[bytes]) -> None:
         getattr(os, "fdatasync", os.fsync)(descriptor)
     except (AttributeError, OSError, ValueError):
         pass  # a pipe, a device, a file in memory: no disk to send it to
+
+
+def write_output(output: str, write: Callable[[IO[bytes]], None]) -> None:
+    """Run ``write`` on stdout (``-``) or on the file ``output``, written atomically.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> write_output(str(target), lambda file: file.write(b"done\\n"))
+    >>> target.read_bytes()
+    b'done\\n'
+    """
+    if output == "-":
+        write(sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+        with atomic_output(output) as file:
+            write(file)
 
 
 def write_atomic(
