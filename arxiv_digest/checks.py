@@ -597,34 +597,22 @@ def _stream(source: str, name: str, newline: str, record: DigestRecord) -> Itera
 # --------------------------------------------------------------------------- many files
 
 
+@attrs.define
 class FileCheck:
     """What checking one file gave: its findings, or the error that kept it from being checked.
 
     ``error`` is the :class:`OSError` that kept the file from being read. ``findings`` of a
     file checked a block at a time can be read once, and its ``record`` (what the archive
-    rules need, a :class:`DigestRecord`) is complete once they are. (A plain class: an attrs
-    one costs ``arxiv-digest check`` a millisecond at every start.)
+    rules need, a :class:`DigestRecord`) is complete once they are.
 
     >>> FileCheck("a.md", (Finding("a.md", 1, 1, "AD001", "oops"),)).error is None
     True
     """
 
-    __slots__ = ("error", "findings", "path", "record")
-
-    def __init__(
-        self,
-        path: str,
-        findings: Iterable[Finding] = (),
-        error: OSError | None = None,
-        record: DigestRecord | None = None,
-    ) -> None:
-        self.path = path
-        self.findings = findings
-        self.error = error
-        self.record = DigestRecord() if record is None else record
-
-    def __repr__(self) -> str:
-        return f"FileCheck({self.path!r}, {self.findings!r}, {self.error!r}, {self.record!r})"
+    path: str
+    findings: Iterable[Finding] = ()
+    error: OSError | None = None
+    record: DigestRecord = attrs.field(factory=DigestRecord)
 
 
 def _check_one(path: str) -> FileCheck:

@@ -387,10 +387,8 @@ def convert_in_order(
     import functools
     import tempfile
 
-    from .files import SYNC_BYTES, sync_early
     from .pool import in_order
 
-    unsynced = 0
     with (
         tempfile.TemporaryDirectory(prefix="arxiv-digest-") as spill,
         # Closed first on the way out: the pool is shut down before its spill files go.
@@ -408,10 +406,6 @@ def convert_in_order(
             output.flush()
             done.copy_to(output)
             written += done.items
-            unsynced += done.size
-            if unsynced >= SYNC_BYTES:
-                sync_early(output)
-                unsynced = 0
             yield done
 
 
