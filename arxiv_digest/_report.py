@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 #: Commands show a progress bar on a terminal for this many files or more.
 PROGRESS_FILES = 100
 
+#: A line to print: its text, ended by its own newline, and whether it goes to stderr.
+Printed = tuple[str, bool]
+
 
 def error_line(problem: str) -> str:
     """A problem as the commands say it on stderr.

@@ -13,7 +13,15 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 
 from ._process import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
-from ._report import batch_note, error_line, finding_dict, finding_line, json_document, plural
+from ._report import (
+    Printed,
+    batch_note,
+    error_line,
+    finding_dict,
+    finding_line,
+    json_document,
+    plural,
+)
 from .checks import RULES, Finding, check_files
 from .files import DIGEST_NAME, find_digests
 
@@ -68,13 +76,17 @@ class CheckReport:
 
     Directories are walked for ``YYYYMMDD.md`` files; the archive rules apply to the folders
     given (not to files named alone). A finding counts when ``select``/``ignore`` (code
-    prefixes) let it through; the others are counted in ``ignored``.
+    prefixes) let it through; the others are counted in ``ignored``. The lines it gives are
+    ``output_format``'s: ``text``, ``github`` (annotations), or ``json`` (one document at
+    the end). Each is ``(text ending with its newline, whether it goes to stderr)``.
 
     >>> report = CheckReport(["tests/corpus/cs.CV/2023/07"])
-    >>> [f.code for findings in report.run() for f in findings] + report.finish()
+    >>> [line for lines in report.run() for line in lines] + report.finish()
     []
-    >>> report.summary(), report.exit_status()
-    ('Checked 2 files: no problems found.', 0)
+    >>> report.ending()
+    [('Checked 2 files: no problems found.\\n', False)]
+    >>> report.exit_status()
+    0
     """
 
     def __init__(
@@ -83,9 +95,11 @@ class CheckReport:
         *,
         select: Sequence[str] = (),
         ignore: Sequence[str] = (),
+        output_format: str = "text",
     ) -> None:
         self.found = find_digests(paths)
         self.select, self.ignore = tuple(select), tuple(ignore)
+        self.output_format = output_format
         self.errors = list(self.found.errors)
         self.findings: list[Finding] = []
         self.checked = self.ignored = 0
@@ -116,11 +130,25 @@ class CheckReport:
         self.findings += kept
         return kept
 
-    def run(self, jobs: int = 1) -> Iterator[list[Finding]]:
-        """Check the files with ``jobs`` processes; yield each one's findings, in path order.
+    def _lines(self, findings: Iterable[Finding]) -> list[Printed]:
+        if self.output_format == "json":
+            return []
+        return [(finding_line(finding, self.output_format) + "\n", False) for finding in findings]
 
-        >>> [len(found) for found in CheckReport(["tests/corpus/cs.CV/2023/07"]).run()]
-        [0, 0]
+    def opening(self) -> list[Printed]:
+        """The lines before the first file's: none (the errors of the run come at the end).
+
+        >>> CheckReport(["nope.md"]).opening()
+        []
+        """
+        return []
+
+    def run(self, jobs: int = 1) -> Iterator[list[Printed]]:
+        """Check the files with ``jobs`` processes; yield each one's lines, in path order.
+
+        >>> report = CheckReport(["tests/corpus_fixable/cs.CV/2026/02/20260202.md"])
+        >>> next(report.run())[0][0]  # doctest: +ELLIPSIS
+        'tests/corpus_fixable/cs.CV/2026/02/20260202.md:...: AD103 ...'
         """
         paths = [path for path, _root in self.found.files]
         for result in check_files(paths, jobs):
@@ -135,10 +163,10 @@ class CheckReport:
                 kept += self._keep(self._archive.add(result))
             if kept:
                 self.failing.add(result.path)
-            yield kept
+            yield self._lines(kept)
 
-    def finish(self) -> list[Finding]:
-        """The findings about the archive as a whole (AD301, AD302, AD305), once run is done.
+    def finish(self) -> list[Printed]:
+        """The lines of the archive as a whole (AD301, AD302, AD305), once :meth:`run` is done.
 
         >>> CheckReport(["tests/corpus/cs.CV/2023/07"]).finish()  # nothing run: nothing found
         []
@@ -146,17 +174,20 @@ class CheckReport:
         kept = self._keep(self._archive.finish() if self._archive is not None else ())
         # A thin day is about a digest file; a gap is about a folder, a calendar no digest.
         self.failing.update(f.path for f in kept if DIGEST_NAME.fullmatch(os.path.basename(f.path)))
-        return kept
+        return self._lines(kept)
 
-    def lines(self, findings: Iterable[Finding], output_format: str) -> list[str]:
-        """The lines of ``findings`` on stdout as they come: none for ``json`` (it is one document).
+    def ending(self) -> list[Printed]:
+        """The last lines: the JSON document, or the errors of the run and the summary.
 
-        >>> CheckReport([]).lines([Finding("a.md", 1, 1, "AD101", "wrong date")], "text")
-        ['a.md:1:1: AD101 wrong date']
+        >>> CheckReport(["nope.md"]).ending()[0]
+        ('arxiv-digest: error: nope.md: no such file or directory\\n', True)
         """
-        if output_format == "json":
-            return []
-        return [finding_line(finding, output_format) for finding in findings]
+        if self.output_format == "json":
+            return [(self.json() + "\n", False)]
+        notes = [error_line(problem) for problem in self.errors]
+        if self.found.temporary:
+            notes.append(temporary_line(self.found.temporary))
+        return [(note + "\n", True) for note in notes] + [(self.summary() + "\n", False)]
 
     def json(self) -> str:
         """The whole report as one JSON document (``--format json``).
@@ -178,17 +209,6 @@ class CheckReport:
                 "findings": [finding_dict(f) for f in self.findings],
             }
         )
-
-    def notes(self) -> list[str]:
-        """The lines for stderr after the findings: the errors, and temporary files found.
-
-        >>> CheckReport(["nope.md"]).notes()
-        ['arxiv-digest: error: nope.md: no such file or directory']
-        """
-        notes = [error_line(problem) for problem in self.errors]
-        if self.found.temporary:
-            notes.append(temporary_line(self.found.temporary))
-        return notes
 
     def summary(self) -> str:
         """The last line: never "no problems found" when something went wrong.

@@ -31,12 +31,14 @@ from ._process import (
     own_process,
     standalone,
 )
-from ._report import PROGRESS_FILES, Progress, error_line
+from ._report import PROGRESS_FILES, Printed, Progress, error_line
 from .pool import cores
 
 if TYPE_CHECKING:
+    from .check import CheckReport
     from .collect import Run
     from .convert import Conversion
+    from .fix import FixReport
 
 __all__ = ["main"]
 
@@ -54,11 +56,10 @@ class _Command(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **extra)
-        standalone(
-            lambda: super(_Command, self).main(args, prog_name, complete_var, False, **extra)
-        )
+        def run() -> Any:
+            return super(_Command, self).main(args, prog_name, complete_var, False, **extra)
+
+        return standalone(run) if standalone_mode else run()
 
 
 @click.group(
@@ -152,27 +153,30 @@ def check(
     """
     from .check import CheckReport
 
-    report = CheckReport(
-        paths, select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore")
-    )
+    select, ignore = _codes(select, "--select"), _codes(ignore, "--ignore")
+    report = CheckReport(paths, select=select, ignore=ignore, output_format=output_format)
+    end(_run(report, jobs, progress))
+
+
+def _run(report: CheckReport | FixReport, jobs: int | None, progress: bool | None) -> int:
+    """Run ``check`` or ``fix`` and print its report as it comes; return the exit status."""
     out = Progress(report.files, progress, auto=report.files >= PROGRESS_FILES, wait=0.5)
     try:
         with out:
-            for findings in report.run(jobs or cores()):
+            _echo(report.opening(), out)
+            for lines in report.run(jobs or cores()):
                 out.advance()
-                for line in report.lines(findings, output_format):
-                    out.echo(line)
+                _echo(lines, out)
     except KeyboardInterrupt:
         interrupted(report.interruption())
-    for line in report.lines(report.finish(), output_format):
-        click.echo(line)
-    if output_format == "json":
-        click.echo(report.json())
-    else:
-        for line in report.notes():
-            click.echo(line, err=True)
-        click.echo(report.summary())
-    end(report.exit_status())
+    _echo(report.finish() + report.ending(), out)
+    return report.exit_status()
+
+
+def _echo(lines: list[Printed], out: Progress) -> None:
+    """Print ``(text, to stderr)`` lines, each text ended by its own newline."""
+    for text, err in lines:
+        out.echo(text, err=err, nl=False)
 
 
 def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...]:
@@ -482,27 +486,7 @@ def fix(
         fixes_only=fixes_only,
         output_format=output_format,
     )
-    out = Progress(report.files, progress, auto=report.files >= PROGRESS_FILES, wait=0.5)
-    try:
-        with out:
-            _echo(report.opening(), out)
-            for lines in report.run(jobs or cores()):
-                out.advance()
-                _echo(lines, out)
-    except KeyboardInterrupt:
-        interrupted(report.interruption())
-    _echo(report.finish(), out)
-    if output_format == "json":
-        click.echo(report.json())
-    else:
-        click.echo(report.summary(), err=diff)
-    sys.exit(report.exit_status())
-
-
-def _echo(lines: list[tuple[str, bool]], out: Progress) -> None:
-    """Print ``(text, to stderr)`` lines, each text ended by its own newline."""
-    for text, err in lines:
-        out.echo(text, err=err, nl=False)
+    end(_run(report, jobs, progress))
 
 
 # --------------------------------------------------------------------------- calendar

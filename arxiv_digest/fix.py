@@ -46,6 +46,7 @@ import attrs
 
 from ._process import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ._report import (
+    Printed,
     annotation,
     batch_note,
     error_line,
@@ -864,9 +865,6 @@ def unified_diff(path: str, before: str, after: str) -> str:
 
 # --------------------------------------------------------------------------- the command
 
-#: A line to print: its text, ended by its own newline, and whether it goes to stderr.
-Printed = tuple[str, bool]
-
 
 class FixReport:
     """What ``arxiv-digest fix`` did to the digests under ``paths``, filled in as :meth:`run` goes.
@@ -1044,6 +1042,16 @@ class FixReport:
                 **({"diff": "".join(self.diffs)} if self.diff else {}),
             }
         )
+
+    def ending(self) -> list[Printed]:
+        """The last lines: the JSON document, or the summary (on stderr with ``diff``).
+
+        >>> FixReport(["nope.md"], diff=True).ending()[0][1]
+        True
+        """
+        if self.output_format == "json":
+            return [(self.json() + "\n", False)]
+        return [(self.summary() + "\n", self.diff)]
 
     def summary(self) -> str:
         """The last line (on stderr with ``diff``): what was fixed, what was not, what is left.
