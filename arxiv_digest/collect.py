@@ -155,7 +155,7 @@ class Run:
         why = []
         missing = self.days - len(self.thin)
         if missing:
-            why.append(f"{missing} {'day' if missing == 1 else 'days'} missing")
+            why.append(f"{plural(missing, 'day')} missing")
         for thin in self.thin:
             at = "" if self.days == 1 else f" {thin.date}"
             why.append(f"thin{at} ({thin.papers} papers, its weekday's median {thin.usual:g})")
@@ -164,7 +164,7 @@ class Run:
             if self.papers is None
             else (f"about {round(self.papers)} papers")
         )
-        requests = f"{self.requests} {'request' if self.requests == 1 else 'requests'}"
+        requests = plural(self.requests, "request")
         return f"{days}: {', '.join(why)}; {papers}, {requests}"
 
 
@@ -215,16 +215,13 @@ class Plan:
         if not self.runs:
             return f"{self.category}: no day missing or thin: nothing to fetch."
         count = len(self.runs)
-        lines = [
-            f"{self.category}: {self.days} {'day' if self.days == 1 else 'days'} to fetch in"
-            f" {count} {'run' if count == 1 else 'runs'}:"
-        ]
+        lines = [f"{self.category}: {plural(self.days, 'day')} to fetch in {plural(count, 'run')}:"]
         lines += [f"  {run.describe()}" for run in self.runs[:most]]
         if count > most:
             lines.append(f"  and {count - most} more runs, to {self.runs[-1].last}")
         unknown = any(run.papers is None for run in self.runs)
         oldest = self.runs[0].first
-        requests = f"{self.requests} {'request' if self.requests == 1 else 'requests'}"
+        requests = plural(self.requests, "request")
         if not self.generator_papers:
             lines.append(f"At least {requests}: no day of the archive to estimate from.")
             return "\n".join(lines)
@@ -275,7 +272,7 @@ class CollectReport:
         failed = f", {len(self.failed)} not written" if self.failed else ""
         skipped = f", {self.skipped} not fetched" if self.skipped else ""
         text = (
-            f"{days} {'day' if days == 1 else 'days'}: {self.new} new, {self.updated} updated,"
+            f"{plural(days, 'day')}: {self.new} new, {self.updated} updated,"
             f" {self.unchanged} unchanged, {self.empty} without papers{failed}{skipped};"
             f" {plural(self.papers, 'paper')}"
         )
@@ -285,7 +282,7 @@ class CollectReport:
             text += f"; dropped {plural(self.dropped, 'paper')} the API did not return (--replace)"
         if self.incomplete:
             ranges = len(self.incomplete)
-            text += f"; {ranges} {'range' if ranges == 1 else 'ranges'} incomplete"
+            text += f"; {plural(ranges, 'range')} incomplete"
         return text + "."
 
     def heading(

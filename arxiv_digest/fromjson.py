@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
-from ._report import error_line
+from ._report import error_line, plural
 
 if TYPE_CHECKING:
     from .files import FileState
@@ -132,10 +132,9 @@ class Report:
         >>> Report(1, 9, (LineResult(1, "failed", "a.md", "no space"),), 0.25).summary()
         'Read 1 line (0.0 MB) in 0.25 s: 0 written, 0 unchanged, 0 refused, 1 not written.'
         """
-        lines = "line" if self.lines == 1 else "lines"
         failed = f", {len(self.failed)} not written" if self.failed else ""
         return (
-            f"Read {self.lines} {lines} ({self.size / 1e6:.1f} MB) in {self.seconds:.2f} s:"
+            f"Read {plural(self.lines, 'line')} ({self.size / 1e6:.1f} MB) in {self.seconds:.2f} s:"
             f" {len(self.written)} written, {len(self.unchanged)} unchanged,"
             f" {len(self.refused)} refused{failed}."
         )
@@ -147,10 +146,9 @@ class Report:
         ' after 1 line: 1 file written, 0 unchanged'
         """
         written, unchanged = len(self.written), len(self.unchanged)
-        lines = "line" if self.lines == 1 else "lines"
-        files = "file" if written == 1 else "files"
         return (
-            f" after {self.lines} {lines}: {written} {files} written, {unchanged} unchanged,"
+            f" after {plural(self.lines, 'line')}: {plural(written, 'file')} written,"
+            f" {unchanged} unchanged,"
             f" {self.lines - written - unchanged} refused; the file being written then was"
             " not (its old version, if any, is kept)"
         )

@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING
 
 import attrs
 
+from ._report import plural
 from .model import Paper
 
 if TYPE_CHECKING:
@@ -193,7 +194,7 @@ def reading_list(selected: Sequence[Selected], *, title: str) -> str:
     """
     lines = [f"# {_escaped(title)}", ""]
     count = len(selected)
-    lines += [f"{count} paper{'' if count == 1 else 's'}.", ""]
+    lines += [f"{plural(count, 'paper')}.", ""]
     day = None
     for item in newest_first(selected):
         paper = item.paper
