@@ -870,7 +870,8 @@ class FixReport:
     """What ``arxiv-digest fix`` did to the digests under ``paths``, filled in as :meth:`run` goes.
 
     The options are :func:`fix_files`'s; with ``diff`` nothing is written (the fixes are a
-    diff); with ``fixes_only`` the problems left are not reported. Each printed line says where
+    diff), else the temporary files a killed run left there are removed first; with
+    ``fixes_only`` the problems left are not reported. Each printed line says where
     it goes: with ``diff``, the diff alone goes to stdout. ``--format json`` prints nothing
     until :meth:`json`, one document.
 
