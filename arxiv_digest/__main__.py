@@ -3,21 +3,12 @@
 The signal handlers come first, before the imports that take most of a start (click, lark,
 attrs and the parser): SIGTERM or Ctrl-C ends the command with status 143 or 130 however early
 it comes, instead of killing it (-15) or printing a traceback from the middle of an import.
-The package's names load on first use, so importing this module loads nothing else.
+The package's names load on first use, so importing this module loads only ``_process``.
 """
 
 from __future__ import annotations
 
-import signal
-import sys
-
-TYPE_CHECKING = False  # not typing's: it would be the first import of a start
-if TYPE_CHECKING:
-    from typing import NoReturn
-
-
-def _stop(signum: int, frame: object) -> NoReturn:
-    raise SystemExit(128 + signum)
+from ._process import interrupted, stop_on_sigterm
 
 
 def script() -> None:
@@ -30,15 +21,13 @@ def script() -> None:
     ...
     SystemExit: 0
     """
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, _stop)
+    stop_on_sigterm()
     try:
         from .cli import script as command
 
         command()
     except KeyboardInterrupt:  # Ctrl-C during the imports: said as a later one is
-        sys.stderr.write("arxiv-digest: interrupted\n")
-        sys.exit(130)
+        interrupted()
 
 
 if __name__ == "__main__":

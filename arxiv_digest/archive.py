@@ -27,6 +27,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from statistics import median
 from typing import NamedTuple
 
 from .calendar import CalendarUpdate, calendar_path, update_calendar
@@ -284,7 +285,7 @@ def _thin(counts: dict[dt.date, int]) -> Iterator[ThinDay]:
         around = list(_same_weekday(counts, day, THIN_WEEKS))
         if len(around) < THIN_SAMPLES:
             continue
-        usual = _median(around)
+        usual = median(around)
         if usual >= THIN_MEDIAN and counts[day] < THIN_RATIO * usual:
             yield ThinDay(day, counts[day], usual, len(around))
 
@@ -298,13 +299,6 @@ def _gap_findings(days: _Days) -> Iterator[Finding]:
             "AD301",
             f"no digest for {(last - first).days + 1} days, {first} to {last}",
         )
-
-
-def _median(values: list[int]) -> float:
-    """The median (``statistics.median``, whose import costs every ``check`` a millisecond)."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _thin_findings(days: _Days) -> Iterator[Finding]:
@@ -468,7 +462,7 @@ class Archive:
             self._sorted[folder].append(ordered)
         weekday, every = self._sorted[folder][day.weekday()], self._sorted[folder][7]
         near = _nearest(weekday, day, 53 * 7) or _nearest(every, day, 366)
-        return _median([counts[other] for other in near]) if near else None
+        return median([counts[other] for other in near]) if near else None
 
     def papers(self, category: str | None = None) -> Iterator[tuple[dt.date, Paper]]:
         """A category's papers, day after day, a block at a time (a broken block raises).

@@ -24,6 +24,8 @@ import datetime as dt
 import os
 import re
 
+import attrs
+
 __all__ = ["CalendarUpdate", "calendar_path", "render_calendar", "update_calendar"]
 
 _MONTHS = (
@@ -158,26 +160,21 @@ def _prefix(category_folder: str, output: str) -> str:
     return relative if relative.startswith("../") or relative == ".." else f"./{relative}"
 
 
+@attrs.frozen
 class CalendarUpdate:
     """A category's calendar: where it goes, what is there now, and what it should be.
 
     ``old`` is the file's text (``None`` when there is none), ``new`` what
-    :func:`render_calendar` gives. (A plain class, as ``checks.FileCheck`` is.)
+    :func:`render_calendar` gives.
 
     >>> update = update_calendar("tests/corpus/cs.CV", write=False)
     >>> update.path, update.old is None, update.changed
     ('tests/corpus/calendar.md', True, True)
     """
 
-    __slots__ = ("new", "old", "path")
-
-    def __init__(self, path: str, old: str | None, new: str) -> None:
-        self.path = path
-        self.old = old
-        self.new = new
-
-    def __repr__(self) -> str:
-        return f"CalendarUpdate({self.path!r}, changed={self.changed})"
+    path: str
+    old: str | None = attrs.field(repr=False)
+    new: str = attrs.field(repr=False)
 
     @property
     def changed(self) -> bool:
@@ -187,6 +184,18 @@ class CalendarUpdate:
         False
         """
         return self.old != self.new
+
+    def summary(self, days: int) -> str:
+        """What ``arxiv-digest calendar`` says: written, or already up to date, and its days.
+
+        >>> CalendarUpdate("c.md", "a\\n", "a\\n").summary(1)
+        'c.md is up to date (1 day).'
+        """
+        from ._report import plural
+
+        if self.changed:
+            return f"Wrote {self.path} ({plural(days, 'day')})."
+        return f"{self.path} is up to date ({plural(days, 'day')})."
 
     def first_difference(self) -> int:
         """The 1-based line where the file first differs from what it should be.

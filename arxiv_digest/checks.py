@@ -30,6 +30,7 @@ from .parser import (
     raw_blocks,
     uniform_newline,
 )
+from .pool import STREAM_BYTES  # a file this big is checked a block at a time
 
 __all__ = [
     "RULES",
@@ -43,10 +44,6 @@ __all__ = [
     "check_text",
 ]
 
-#: A file of at least this many bytes is checked a block at a time (see :func:`check_stream`).
-STREAM_BYTES = 16 << 20
-#: Files of about this many bytes make one task for a worker process of :func:`check_files`.
-BATCH_BYTES = 1 << 20
 
 #: code -> what the rule finds.
 RULES: dict[str, str] = {
@@ -600,34 +597,22 @@ def _stream(source: str, name: str, newline: str, record: DigestRecord) -> Itera
 # --------------------------------------------------------------------------- many files
 
 
+@attrs.define
 class FileCheck:
     """What checking one file gave: its findings, or the error that kept it from being checked.
 
     ``error`` is the :class:`OSError` that kept the file from being read. ``findings`` of a
     file checked a block at a time can be read once, and its ``record`` (what the archive
-    rules need, a :class:`DigestRecord`) is complete once they are. (A plain class: an attrs
-    one costs ``arxiv-digest check`` a millisecond at every start.)
+    rules need, a :class:`DigestRecord`) is complete once they are.
 
     >>> FileCheck("a.md", (Finding("a.md", 1, 1, "AD001", "oops"),)).error is None
     True
     """
 
-    __slots__ = ("error", "findings", "path", "record")
-
-    def __init__(
-        self,
-        path: str,
-        findings: Iterable[Finding] = (),
-        error: OSError | None = None,
-        record: DigestRecord | None = None,
-    ) -> None:
-        self.path = path
-        self.findings = findings
-        self.error = error
-        self.record = DigestRecord() if record is None else record
-
-    def __repr__(self) -> str:
-        return f"FileCheck({self.path!r}, {self.findings!r}, {self.error!r}, {self.record!r})"
+    path: str
+    findings: Iterable[Finding] = ()
+    error: OSError | None = None
+    record: DigestRecord = attrs.field(factory=DigestRecord)
 
 
 def _check_one(path: str) -> FileCheck:
@@ -654,16 +639,19 @@ def check_batch(paths: list[str]) -> list[FileCheck]:
 def check_files(paths: Sequence[str | os.PathLike[str]], jobs: int = 1) -> Iterator[FileCheck]:
     """Check files with ``jobs`` processes; yield each one's result in the order of ``paths``.
 
-    The results are the same whatever ``jobs`` is. Files of at least ``STREAM_BYTES`` are
-    checked in this process a block at a time (their findings are an iterator, to be read
-    before the next result is asked for); the others go to worker processes in batches of
-    about ``BATCH_BYTES`` (:func:`pool.in_order`).
+    The results are the same whatever ``jobs`` is. A file of at least ``STREAM_BYTES`` is
+    checked in this process a block at a time (its findings are an iterator, to be read
+    before the next result is asked for); the others go to worker processes in batches
+    (:func:`arxiv_digest.pool.in_order`).
 
     >>> paths = ["tests/corpus/cs.CV/2023/03/20230311.md", "missing.md"]
     >>> [(list(c.findings), type(c.error).__name__) for c in check_files(paths)]
     [([], 'NoneType'), ([], 'FileNotFoundError')]
     """
-    from .pool import in_order
+    from .pool import batches, in_order
 
     names = [os.fspath(path) for path in paths]
-    return in_order(names, _check_one, check_batch, jobs, STREAM_BYTES, BATCH_BYTES)
+    jobs = jobs if len(names) > 1 else 1
+    work = batches(names, one_by_one=jobs == 1, alone=lambda name: lambda: [_check_one(name)])
+    for done in in_order(check_batch, work, jobs):
+        yield from done

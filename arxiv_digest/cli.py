@@ -1,8 +1,9 @@
 """The ``arxiv-digest`` command: it parses arguments and prints; each command's work is a module.
 
-``check`` (checks, archive), ``fix`` (fix), ``to-json`` (convert), ``to-parquet`` (parquet),
+``check`` (check), ``fix`` (fix), ``to-json`` (convert), ``to-parquet`` (parquet),
 ``from-json`` (fromjson), ``calendar`` (calendar), ``collect`` (collect) and ``select`` (select,
-outputs, seen).
+outputs, seen). Each returns a report that gives the lines to print; how the process ends
+(signals, statuses, a bug said in one line) is ``_process``'s.
 
 Only click and the parser are imported at start; JSON, Parquet, progress bars and process
 pools are imported by the subcommands that use them, so that ``arxiv-digest check`` starts
@@ -11,80 +12,41 @@ fast.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
 import os
-import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
+from ._process import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    bug_guard,
+    end,
+    interrupted,
+    own_process,
+    standalone,
+)
+from ._report import PROGRESS_FILES, Printed, Progress, error_line
+from .pool import cores
 
 if TYPE_CHECKING:
-    from .checks import Finding
+    from .check import CheckReport
     from .collect import Run
-    from .fix import Fix
+    from .convert import Conversion
+    from .fix import FixReport
 
 __all__ = ["main"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
-
-
-def _bug_guard(command: F) -> F:
-    """Report an unexpected exception as a bug, in one line, instead of a traceback."""
-
-    @functools.wraps(command)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        _terminate_on_sigterm()
-        try:
-            return command(*args, **kwargs)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            click.echo("arxiv-digest: interrupted", err=True)
-            sys.exit(130)
-        except BrokenPipeError:
-            # The reader went away (`| head`): stop quietly, as Unix tools do.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(EXIT_ERROR)
-        except OSError as error:  # an output that cannot be written: a directory, a full disk
-            where = f"{error.filename}: " if error.filename else ""
-            click.echo(f"arxiv-digest: error: {where}{error.strerror or error}", err=True)
-            sys.exit(EXIT_ERROR)
-        except Exception as error:  # anything else is a bug: say so, in one line
-            click.echo(
-                f"arxiv-digest: internal error (this is a bug in arxiv-digest; please report"
-                f" it with the command you ran): {type(error).__name__}: {error}",
-                err=True,
-            )
-            sys.exit(EXIT_BUG)
-
-    return guarded  # type: ignore[return-value]
-
-
-def _terminate_on_sigterm() -> None:
-    """Turn SIGTERM into an exception, so temporary files are removed on the way out."""
-
-    def stop(signum: int, frame: object) -> NoReturn:
-        raise SystemExit(128 + signum)
-
-    if hasattr(signal, "SIGTERM"):
-        signal.signal(signal.SIGTERM, stop)
-
 
 class _Command(click.Group):
-    """The command group, with Ctrl-C outside every command's own handling said as in it.
-
-    Click turns a Ctrl-C that comes while it parses the arguments (before a command has
-    started) into ``Aborted!`` and status 1; here it is ``interrupted`` and 130, as anywhere
-    else.
-    """
+    """The command group: Ctrl-C while click parses the arguments is ``interrupted``, 130."""
 
     def main(
         self,
@@ -94,17 +56,10 @@ class _Command(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, False, **extra)
-        try:
-            status = super().main(args, prog_name, complete_var, False, **extra)
-        except click.Abort:  # a KeyboardInterrupt that no command caught
-            click.echo("arxiv-digest: interrupted", err=True)
-            sys.exit(130)
-        except click.ClickException as error:
-            error.show()
-            sys.exit(error.exit_code)
-        sys.exit(status if isinstance(status, int) else 0)
+        def run() -> Any:
+            return super(_Command, self).main(args, prog_name, complete_var, False, **extra)
+
+        return standalone(run) if standalone_mode else run()
 
 
 @click.group(
@@ -142,107 +97,6 @@ _PROGRESS = click.option(
 )
 
 
-#: Commands show a progress bar on a terminal for this many files or more.
-PROGRESS_FILES = 100
-
-
-class _Output:
-    """Lines for stdout and stderr, and a progress bar on stderr that they do not garble.
-
-    ``progress`` is --progress/--no-progress; by default (None) the bar is shown when
-    ``auto`` says so and stderr is a terminal, once the work has taken half a second.
-    """
-
-    def __init__(
-        self, total: int | None, progress: bool | None, *, auto: bool = True, unit: str = "file"
-    ) -> None:
-        self.bar: Any = None
-        if progress or (progress is None and auto and sys.stderr.isatty()):
-            from tqdm import tqdm
-
-            self.bar = tqdm(
-                total=total,
-                unit=unit,
-                unit_scale=unit == "B",
-                file=sys.stderr,
-                dynamic_ncols=True,
-                delay=0.5 if progress is None else 0,
-            )
-
-    def echo(self, text: str, *, err: bool = False, nl: bool = True) -> None:
-        """Print a line (``nl=False``: a text that ends its own lines)."""
-        if self.bar is None:
-            click.echo(text, err=err, nl=nl)
-        else:
-            self.bar.write(text, file=sys.stderr if err else sys.stdout, end="\n" if nl else "")
-
-    def advance(self, count: int = 1) -> None:
-        """Move the bar on by ``count``."""
-        if self.bar is not None:
-            self.bar.update(count)
-
-    def close(self) -> None:
-        """Take the bar away (again: a no-op)."""
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-
-
-def _batch() -> str:
-    """What a summary adds when pre-commit runs the command: it may be one of several runs.
-
-    pre-commit passes a hook's files in batches when they do not fit one command line (an
-    archive of thousands of days does not), and sets ``PRE_COMMIT=1``.
-    """
-    if os.environ.get("PRE_COMMIT"):
-        return " in this batch (pre-commit may pass the files in several)"
-    return ""
-
-
-def _finding_dict(finding: Finding) -> dict[str, object]:
-    return {
-        "path": finding.path,
-        "line": finding.line,
-        "column": finding.column,
-        "code": finding.code,
-        "message": finding.message,
-    }
-
-
-def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...]:
-    from .checks import RULES
-
-    codes = tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
-    for code in codes:
-        if not any(rule.startswith(code) for rule in RULES):
-            raise click.BadParameter(f"no rule code starts with {code!r}", param_hint=option)
-    return codes
-
-
-def _github_escape(text: str, *, property_value: bool = False) -> str:
-    """Escape as the GitHub Actions toolkit does (``escapeData`` / ``escapeProperty``)."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if property_value:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def _finding_line(finding: Finding, output_format: str) -> str:
-    if output_format == "github":
-        properties = ",".join(
-            f"{key}={_github_escape(str(value), property_value=True)}"
-            for key, value in (
-                ("file", finding.path),
-                ("line", finding.line),
-                ("col", finding.column),
-                ("title", finding.code),
-            )
-            if value or key == "title"  # a finding about a folder (AD301) has no line
-        )
-        return f"::error {properties}::{_github_escape(f'{finding.code} {finding.message}')}"
-    return finding.text()
-
-
 def _rule_options(text_format: str) -> Callable[[F], F]:
     """``--format``, ``--select`` and ``--ignore``, as check and fix both take them."""
 
@@ -270,7 +124,7 @@ def _rule_options(text_format: str) -> Callable[[F], F]:
 @_rule_options("text: path:line:col: CODE message")
 @_JOBS
 @_PROGRESS
-@_bug_guard
+@bug_guard
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -297,162 +151,47 @@ def check(
       arxiv-digest check cs.CV --ignore AD104
       arxiv-digest check . --format github --select AD0,AD1
     """
-    from .checks import check_files
-    from .files import DIGEST_NAME, find_digests
+    from .check import CheckReport
 
-    selected = _codes(select, "--select")
-    ignored = _codes(ignore, "--ignore")
-    found = find_digests(paths)
-    errors = list(found.errors)
-    findings: list[Finding] = []  # kept for --format json; the others print as they come
-    checked = found_count = ignored_count = 0
-    folders = [path for path in paths if os.path.isdir(path)]  # pre-commit names files
-    archive = None
-    if folders:  # imported only then: a check of named files starts as fast as before
-        from .archive import ArchiveRules
+    select, ignore = _codes(select, "--select"), _codes(ignore, "--ignore")
+    report = CheckReport(paths, select=select, ignore=ignore, output_format=output_format)
+    end(_run(report, jobs, progress))
 
-        archive = ArchiveRules(folders)
-    out = _Output(len(found.files), progress, auto=len(found.files) >= PROGRESS_FILES)
 
-    def report(finding: Finding) -> bool:
-        nonlocal found_count, ignored_count
-        if (selected and not finding.code.startswith(selected)) or (
-            ignored and finding.code.startswith(ignored)
-        ):
-            ignored_count += 1
-            return False
-        found_count += 1
-        if output_format == "json":
-            findings.append(finding)
-        else:
-            out.echo(_finding_line(finding, output_format))
-        return True
-
-    failing: set[str] = set()
+def _run(report: CheckReport | FixReport, jobs: int | None, progress: bool | None) -> int:
+    """Run ``check`` or ``fix`` and print its report as it comes; return the exit status."""
+    out = Progress(report.files, progress, auto=report.files >= PROGRESS_FILES, wait=0.5)
     try:
-        for result in check_files([path for path, _root in found.files], jobs or _cores()):
-            out.advance()
-            if result.error is not None:
-                reason = result.error.strerror or result.error
-                errors.append(f"{result.path}: cannot read: {reason}")
-                continue
-            checked += 1
-            file_found = found_count
-            for finding in result.findings:
-                report(finding)
-            for finding in archive.add(result) if archive else ():  # its record is complete now
-                report(finding)
-            if found_count > file_found:
-                failing.add(result.path)
+        with out:
+            _echo(report.opening(), out)
+            for lines in report.run(jobs or cores()):
+                out.advance()
+                _echo(lines, out)
     except KeyboardInterrupt:
-        out.close()
-        click.echo(
-            f"arxiv-digest: interrupted after checking {checked} of"
-            f" {_plural(len(found.files), 'file')}"
-            " (the findings so far are above)",
-            err=True,
-        )
-        sys.exit(130)
-    finally:
-        out.close()
-    for finding in archive.finish() if archive else ():
-        # A thin day is about a digest file; a gap is about a folder, a calendar no digest.
-        if report(finding) and DIGEST_NAME.fullmatch(os.path.basename(finding.path)):
-            failing.add(finding.path)
-    failing_files = len(failing)
-    if output_format == "json":
-        import json
-
-        document = {
-            "checked": checked,
-            "skipped": len(found.skipped),
-            "temporary": list(found.temporary),
-            "errors": errors,
-            "ignored": ignored_count,
-            "findings": [_finding_dict(f) for f in findings],
-        }
-        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
-    else:
-        for problem in errors:
-            click.echo(f"arxiv-digest: error: {problem}", err=True)
-        if found.temporary:
-            click.echo(_temporary_line(found.temporary), err=True)
-        click.echo(
-            _check_summary(
-                checked, len(found.skipped), found_count, failing_files, errors, ignored_count
-            )
-        )
-    _end(EXIT_ERROR if errors else EXIT_FINDINGS if found_count else EXIT_CLEAN)
+        interrupted(report.interruption())
+    _echo(report.finish() + report.ending(), out)
+    return report.exit_status()
 
 
-#: Set by the console script (:func:`script`): this process is the command, and ends with it.
-_OWN_PROCESS = False
+def _echo(lines: list[Printed], out: Progress) -> None:
+    """Print ``(text, to stderr)`` lines, each text ended by its own newline."""
+    for text, err in lines:
+        out.echo(text, err=err, nl=False)
 
 
-def _end(status: int) -> NoReturn:
-    """End ``check`` or ``to-json`` with ``status``: at once when nothing is left but teardown.
+def _codes(values: tuple[str, ...], option: str) -> tuple[str, ...]:
+    from .check import rule_codes
 
-    Python's teardown (freeing every module and object) takes about 10 ms, an eighth of a
-    ``check`` of one file in pre-commit, and does nothing for a command that has printed its
-    last line and put its output in place. So the console script flushes the output and
-    leaves by ``os._exit``, unless another thread or a worker process is still running. Called
-    from Python (``run``, click's test runner), it is an ordinary ``sys.exit``.
-    """
-    threading = sys.modules.get("threading")
-    multiprocessing = sys.modules.get("multiprocessing")
-    if (
-        _OWN_PROCESS
-        and (threading is None or threading.active_count() == 1)
-        and (multiprocessing is None or not multiprocessing.active_children())
-    ):
-        try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except (OSError, ValueError):
-            pass  # a closed or broken output: the ordinary way out reports it
-        else:
-            os._exit(status)
-    sys.exit(status)
+    try:
+        return rule_codes(values)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint=option) from None
 
 
-def _temporary_line(paths: Sequence[str]) -> str:
-    """The one line that names the temporary files a killed run left (``check``).
-
-    >>> print(_temporary_line(["a/.20230311.md.arxiv-digest-7-x.tmp"]))
-    arxiv-digest: warning: 1 temporary file left by an interrupted run (the next fix, from-json or collect there removes it when no process holds it): a/.20230311.md.arxiv-digest-7-x.tmp
-    """  # noqa: E501
-    names = ", ".join(paths[:5]) + (f", and {len(paths) - 5} more" if paths[5:] else "")
-    it = "it" if len(paths) == 1 else "them"
-    return (
-        f"arxiv-digest: warning: {_plural(len(paths), 'temporary file')} left by an interrupted"
-        f" run (the next fix, from-json or collect there removes {it} when no process holds"
-        f" {it}): {names}"
-    )
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def _check_summary(
-    checked: int, skipped: int, found: int, failing: int, errors: list[str], ignored: int = 0
-) -> str:
-    """The last line of ``check``: never "no problems found" when something went wrong."""
-    skipped_note = f" ({skipped} skipped)" if skipped else ""
-    files = "file" if checked == 1 else "files"
-    if found:
-        summary = (
-            f"Found {_plural(found, 'problem')} in {failing} of {checked} {files}"
-            f" checked{_batch()}{skipped_note}"
-        )
-    else:
-        summary = f"Checked {checked} {files}{_batch()}{skipped_note}"
-    if errors:
-        errors_note = f"{_plural(len(errors), 'error')} (see above)"
-        return f"{summary}; {errors_note}: not everything was checked."
-    # --select or --ignore left findings out: said, so that "no problems" is not taken as all.
-    note = f" ({_plural(ignored, 'finding')} ignored by --select/--ignore)" if ignored else ""
-    return f"{summary}{note}." if found else f"{summary}: no problems found{note}."
+def _fail(problem: str) -> NoReturn:
+    """Say a problem that stops the command before it starts, and exit with 2."""
+    click.echo(error_line(problem), err=True)
+    sys.exit(EXIT_ERROR)
 
 
 # --------------------------------------------------------------------------- to-json
@@ -479,7 +218,7 @@ def _check_summary(
 @click.option(
     "-q", "--quiet", is_flag=True, help="No summary line on stderr (errors are still printed)."
 )
-@_bug_guard
+@bug_guard
 def to_json(
     paths: tuple[str, ...],
     output: str,
@@ -509,53 +248,32 @@ def to_json(
       arxiv-digest to-json cs.CV/2023 --format json | jq '.[0].papers[0].title'
     """
     from .convert import convert_in_order
-    from .files import signals_held
+    from .files import signals_held, write_output
 
     with signals_held():  # load it before any output exists: it crashes if interrupted loading
         import orjson  # noqa: F401
 
-    work = _work(paths, "nothing written" if output == "-" else f"{output} not written", quiet)
-    tally = _Tally(len(work), (sys.stderr.isatty() and not quiet) if progress is None else progress)
+    conversion = _conversion(
+        paths, "nothing written" if output == "-" else f"{output} not written", quiet
+    )
+    array = shape == "json"
 
-    def run(file: IO[bytes]) -> None:
-        array = shape == "json"
+    def write(file: IO[bytes]) -> None:
         file.write(b"[\n" if array else b"")
         written = 0
-        with tally:
-            for batch in convert_in_order(work, flat, array, jobs or _cores(), file):
-                tally.add(batch)
+        with Progress(conversion.files, progress, auto=not quiet) as out:
+            for batch in convert_in_order(conversion.work, flat, array, jobs or cores(), file):
+                _converted(conversion, batch, out)
                 written += batch.items
         if array:
             file.write(b"\n]\n" if written else b"]\n")
         if output != "-":
-            tally.check_converted()  # before the rename: an empty OUT replaces nothing
+            conversion.check_converted(output)  # before the rename: an empty OUT replaces nothing
 
-    with _unless_nothing_converted(output, len(work)):
-        _write_to(output, run)
+    _unless_nothing_converted(lambda: write_output(output, write))
     if not quiet:
-        converted = len(work) - tally.failed
-        files = (
-            _plural(converted, "file") if not tally.failed else f"{converted} of {len(work)} files"
-        )
-        left_out = f"; {tally.failed} left out (see above)" if tally.failed else ""
-        click.echo(
-            f"Converted {files} ({_plural(tally.papers, 'paper')}, {tally.size / 1e6:.1f} MB)"
-            f" in {tally.seconds():.2f} s{left_out}.",
-            err=True,
-        )
-    _end(tally.exit_status())  # the output is in place, the workers gone
-
-
-def _write_to(output: str, write: Callable[[IO[bytes]], None]) -> None:
-    """Run ``write`` on stdout (``-``) or on the file ``output``, written atomically."""
-    if output == "-":
-        write(sys.stdout.buffer)
-        sys.stdout.flush()
-    else:
-        from .files import atomic_output
-
-        with atomic_output(output) as file:
-            write(file)
+        click.echo(conversion.summary(), err=True)
+    end(conversion.exit_status())  # the output is in place, the workers gone
 
 
 # --------------------------------------------------------------------------- to-parquet
@@ -567,7 +285,7 @@ def _write_to(output: str, write: Callable[[IO[bytes]], None]) -> None:
 @_JOBS
 @_PROGRESS
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
-@_bug_guard
+@bug_guard
 def to_parquet(
     paths: tuple[str, ...], output: str, jobs: int | None, progress: bool | None, quiet: bool
 ) -> None:
@@ -590,131 +308,49 @@ def to_parquet(
     try:
         import_pyarrow()  # before any output exists
     except MissingExtra as error:
-        click.echo(f"arxiv-digest: error: {error}", err=True)
-        sys.exit(EXIT_ERROR)
-    work = _work(paths, f"{output} not written", quiet)
-    tally = _Tally(len(work), (sys.stderr.isatty() and not quiet) if progress is None else progress)
-    with _unless_nothing_converted(output, len(work)), atomic_output(output) as file:
-        with tally:
-            for part in parquet_in_order(work, jobs or _cores(), file):
-                tally.add(part)
-        tally.check_converted()
+        _fail(str(error))
+    conversion = _conversion(paths, f"{output} not written", quiet)
+
+    def write() -> None:
+        out = Progress(conversion.files, progress, auto=not quiet)
+        with out, atomic_output(output) as file:
+            for part in parquet_in_order(conversion.work, jobs or cores(), file):
+                _converted(conversion, part, out)
+            conversion.check_converted(output)
+
+    _unless_nothing_converted(write)
     if not quiet:
-        converted = len(work) - tally.failed
-        files = "file" if converted == 1 else "files"
-        left_out = f" ({tally.failed} left out with errors)" if tally.failed else ""
-        click.echo(
-            f"Wrote {tally.papers} papers from {converted} {files}{left_out},"
-            f" {tally.size / 1e6:.1f} MB, to {output} in {tally.seconds():.1f} s.",
-            err=True,
-        )
-    sys.exit(tally.exit_status())
+        click.echo(conversion.parquet_summary(output), err=True)
+    sys.exit(conversion.exit_status())
 
 
-def _work(paths: tuple[str, ...], nothing: str, quiet: bool) -> list[tuple[str, str]]:
-    """The ``(path, relative path)`` pairs to convert, or exit 2 before any output exists.
+def _conversion(paths: tuple[str, ...], nothing: str, quiet: bool) -> Conversion:
+    """The files to convert, or exit 2 before any output exists (``nothing`` says what)."""
+    from .convert import Conversion
 
-    A path that is missing or holds no digest must not replace the output.
-    """
-    from .convert import SamePath, output_paths
-    from .files import find_digests
-
-    found = find_digests(paths)
-    errors = list(found.errors)
-    work: list[tuple[str, str]] = []
-    try:
-        work = output_paths(found.files)
-    except SamePath as error:
-        errors.append(str(error))
-    for problem in errors:
-        click.echo(f"arxiv-digest: error: {problem}", err=True)
-    if errors:
-        if not quiet:
-            click.echo(f"Nothing converted ({nothing}).", err=True)
+    conversion = Conversion(paths)
+    if conversion.errors:
+        for line in conversion.refusal(nothing, quiet=quiet):
+            click.echo(line, err=True)
         sys.exit(EXIT_ERROR)
-    return work
+    return conversion
 
 
-class _NothingConverted(Exception):
-    """Every file was left out: the output would hold nothing, so it replaces nothing."""
+def _converted(conversion: Conversion, done: Any, out: Progress) -> None:
+    """Count a batch converted, print its errors, move the bar on."""
+    for line in conversion.add(done):
+        out.echo(line, err=True)
+    out.advance(done.files, conversion.rate() if out.bar is not None else None)
 
 
-@contextlib.contextmanager
-def _unless_nothing_converted(output: str, total: int) -> Iterator[None]:
-    """Around ``atomic_output``: when no file converted, say that OUT was not written."""
-    kept = os.path.exists(output)
+def _unless_nothing_converted(write: Callable[[], None]) -> None:
+    """Run ``write``; when no file converted, say that the output was not written."""
+    from .convert import NothingConverted
+
     try:
-        yield
-    except _NothingConverted:
-        none = "the file could not" if total == 1 else f"none of the {total} files could"
-        was = "the file there is kept" if kept else "no file made"
-        click.echo(
-            f"arxiv-digest: error: {output}: not written: {none} be converted (see above); {was}.",
-            err=True,
-        )
-
-
-class _Tally:
-    """What a converting command has done so far: counts, errors printed, a progress bar."""
-
-    def __init__(self, total: int, show: bool) -> None:
-        import time
-
-        self.total = total
-        self.clock = time.perf_counter
-        self.started = self.clock()
-        self.failed = self.papers = self.size = self.unreadable = 0
-        self.bar: Any = None
-        if show:
-            from tqdm import tqdm
-
-            self.bar = tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
-
-    def __enter__(self) -> _Tally:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-    def add(self, done: Any) -> None:
-        """Count a batch (``convert.Batch`` or ``parquet.Part``) and print its errors."""
-        for problem in done.errors:
-            message = f"arxiv-digest: error: {problem}"
-            if self.bar is not None:
-                self.bar.write(message, file=sys.stderr)
-            else:
-                click.echo(message, err=True)
-        self.failed += len(done.errors)
-        self.unreadable += done.unreadable
-        self.papers += done.papers
-        self.size += done.size
-        if self.bar is not None:
-            rate = self.size / 1e6 / max(self.seconds(), 1e-9)
-            self.bar.set_postfix_str(f"{self.papers} papers, {rate:.1f} MB/s", refresh=False)
-            self.bar.update(done.files)
-
-    def check_converted(self) -> None:
-        """Raise :class:`_NothingConverted` when every file was left out (an empty output)."""
-        if self.total and self.failed == self.total:
-            raise _NothingConverted
-
-    def seconds(self) -> float:
-        """Seconds since the command started converting."""
-        return self.clock() - self.started
-
-    def exit_status(self) -> int:
-        """2 if a file could not be read, 1 if one was left out, else 0."""
-        if self.unreadable:
-            return EXIT_ERROR
-        return EXIT_FINDINGS if self.failed else EXIT_CLEAN
-
-
-def _cores() -> int:
-    """The cores this process may run on (a container's or taskset's limit included)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
+        write()
+    except NothingConverted as error:
+        click.echo(error_line(str(error)), err=True)
 
 
 # --------------------------------------------------------------------------- from-json
@@ -733,7 +369,7 @@ def _cores() -> int:
 @click.option("--force", is_flag=True, help="Overwrite existing files that differ.")
 @_PROGRESS
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
-@_bug_guard
+@bug_guard
 def from_json(
     source: IO[bytes], directory: str, force: bool, progress: bool | None, quiet: bool
 ) -> None:
@@ -755,59 +391,39 @@ def from_json(
     import io
     import time
 
-    from .fromjson import FAILED, REFUSED, UNCHANGED, WRITTEN, Report, WrongShape, rebuild_lines
+    from .fromjson import LineResult, Report, WrongShape, rebuild_lines
 
     name = getattr(source, "name", "<stdin>")
     started = time.perf_counter()
-    results = []
+    results: list[LineResult] = []
     try:
         size: int | None = os.fstat(source.fileno()).st_size
     except (OSError, ValueError, io.UnsupportedOperation):
         size = None  # not a file: a counter of bytes, without an end
-    out = _Output(size or None, progress, auto=not quiet, unit="B")
+
+    def report() -> Report:
+        seconds = time.perf_counter() - started
+        return Report(len(results), sum(r.size for r in results), tuple(results), seconds)
+
     try:
-        for result in rebuild_lines(source, directory, force=force):
-            results.append(result)
-            out.advance(result.size)
-            if result.status in (REFUSED, FAILED):
-                out.echo(f"arxiv-digest: error: {name}:{result.number}: {result.message}", err=True)
+        with Progress(size or None, progress, auto=not quiet, unit="B", wait=0.5) as out:
+            for result in rebuild_lines(source, directory, force=force):
+                results.append(result)
+                out.advance(result.size)
+                problem = result.problem(name)
+                if problem is not None:
+                    out.echo(problem, err=True)
     except WrongShape as error:
-        out.close()
-        click.echo(f"arxiv-digest: error: {name}: {error}", err=True)
+        click.echo(error_line(f"{name}: {error}"), err=True)
         sys.exit(EXIT_FINDINGS)
     except KeyboardInterrupt:
-        out.close()
-        written = sum(r.status == WRITTEN for r in results)
-        unchanged = sum(r.status == UNCHANGED for r in results)
-        click.echo(
-            f"arxiv-digest: interrupted after {_plural(len(results), 'line')}:"
-            f" {_plural(written, 'file')} written, {unchanged} unchanged,"
-            f" {len(results) - written - unchanged} refused; the file being written then was"
-            " not (its old version, if any, is kept)",
-            err=True,
-        )
-        sys.exit(130)
-    finally:
-        out.close()
-    report = Report(
-        len(results), sum(r.size for r in results), tuple(results), time.perf_counter() - started
-    )
+        interrupted(report().interruption())
     if not quiet:
-        click.echo(report.summary(), err=True)
-    sys.exit(report.exit_status())
+        click.echo(report().summary(), err=True)
+    sys.exit(report().exit_status())
 
 
 # --------------------------------------------------------------------------- fix
-
-
-def _fix_line(path: str, fix: Fix, output_format: str) -> str:
-    if output_format == "github":
-        properties = ",".join(
-            f"{key}={_github_escape(str(value), property_value=True)}"
-            for key, value in (("file", path), ("line", fix.line), ("title", fix.code))
-        )
-        return f"::notice {properties}::{_github_escape(f'{fix.code} fixed: {fix.message}')}"
-    return fix.text(path)
 
 
 @main.command("fix")
@@ -824,7 +440,7 @@ def _fix_line(path: str, fix: Fix, output_format: str) -> str:
 @_rule_options("text: path:line: CODE fixed: ...")
 @_JOBS
 @_PROGRESS
-@_bug_guard
+@bug_guard
 def fix(
     paths: tuple[str, ...],
     diff: bool,
@@ -859,163 +475,18 @@ def fix(
       arxiv-digest fix cs.CV --diff | less
       arxiv-digest fix cs.CV --unsafe-fixes --select AD103
     """
-    from .files import find_digests, remove_stale_temporaries
-    from .fix import Fix, fix_files, unified_diff
+    from .fix import FixReport
 
-    selected = _codes(select, "--select")
-    ignored = _codes(ignore, "--ignore")
-    found = find_digests(paths)
-    if not diff:
-        remove_stale_temporaries(found.temporary)  # what killed runs left (issue 22)
-    errors = list(found.errors)  # missing paths, directories with no digest
-    text = output_format != "json"
-    out = _Output(len(found.files), progress, auto=len(found.files) >= PROGRESS_FILES)
-    for problem in errors:
-        out.echo(f"arxiv-digest: error: {problem}", err=True)
-    checked = changed = written = fixes = unwritten = unwritten_files = unsafe = left = 0
-    document: dict[str, list[Any]] = {"fixes": [], "remaining": []}
-    diffs: list[str] = []
-    results = fix_files(
-        [path for path, _root in found.files],
-        jobs or _cores(),
+    report = FixReport(
+        paths,
         unsafe=unsafe_fixes,
-        select=selected,
-        ignore=ignored,
-        write=not diff,
+        select=_codes(select, "--select"),
+        ignore=_codes(ignore, "--ignore"),
         diff=diff,
+        fixes_only=fixes_only,
+        output_format=output_format,
     )
-    try:
-        for result in results:
-            out.advance()
-            if result.error is not None and not result.changed:  # it could not be read
-                errors.append(f"{result.path}: cannot fix: {result.error}")
-                out.echo(f"arxiv-digest: error: {errors[-1]}", err=True)
-                continue
-            checked += 1
-            made = () if result.error is not None else result.fixes
-            changed += bool(made)
-            written += result.written
-            fixes += sum(f.count for f in made)
-            unsafe += result.unsafe_fixable
-            remaining = () if fixes_only else result.remaining
-            left += len(remaining)
-            if result.error is not None:
-                unwritten += sum(f.count for f in result.fixes)
-                unwritten_files += 1
-                errors.append(
-                    f"{result.path}: cannot fix: {result.error}"
-                    f" ({_plural(sum(f.count for f in result.fixes), 'problem')} not fixed)"
-                )
-                out.echo(f"arxiv-digest: error: {errors[-1]}", err=True)
-            if not text:
-                document["fixes"] += [
-                    {
-                        "path": result.path,
-                        "line": f.line,
-                        "code": f.code,
-                        "message": f.message,
-                        "count": f.count,
-                    }
-                    for f in made
-                ]
-                document["remaining"] += [_finding_dict(f) for f in remaining]
-                diffs.append(result.diff)
-                continue
-            if result.diff:
-                out.echo(result.diff, nl=False)
-            for line in [_fix_line(result.path, f, output_format) for f in made] + [
-                _finding_line(f, output_format) for f in remaining
-            ]:
-                out.echo(line, err=diff)  # --diff keeps stdout a clean patch
-    except KeyboardInterrupt:
-        out.close()
-        done = "would be fixed" if diff else "fixed"
-        lines = "its lines" if changed == 1 else "their lines"
-        click.echo(
-            f"arxiv-digest: interrupted after {_plural(checked, 'file')} done ({changed} {done},"
-            f" {lines} above); a file being fixed at that moment is left as it was or fixed,"
-            " never half-written",
-            err=True,
-        )
-        sys.exit(130)
-    finally:
-        out.close()
-    calendars: list[tuple[str, str, str, Fix]] = []  # each stale calendar, written again (AD305)
-    if (not selected or "AD305".startswith(selected)) and not (
-        ignored and "AD305".startswith(ignored)
-    ):
-        from .archive import update_calendars
-
-        for update in update_calendars(paths, write=not diff):
-            stale = Fix(update.first_difference(), "AD305", "written again for the files present")
-            calendars.append((update.path, update.old or "", update.new, stale))
-            if text:
-                if diff:
-                    out.echo(unified_diff(update.path, update.old or "", update.new), nl=False)
-                out.echo(_fix_line(update.path, stale, output_format), err=diff)
-            else:
-                document["fixes"].append(
-                    {
-                        "path": update.path,
-                        "line": stale.line,
-                        "code": stale.code,
-                        "message": stale.message,
-                        "count": stale.count,
-                    }
-                )
-                diffs.append(unified_diff(update.path, update.old or "", update.new))
-    if not text:
-        import json
-
-        report = {
-            "checked": checked,
-            "skipped": len(found.skipped),
-            "changed": changed,
-            "written": written,
-            "errors": errors,
-            "line_numbers": "of the files as fixed",
-            **document,
-            "unsafe_fixable": unsafe,
-            **({"diff": "".join(diffs)} if diff else {}),
-        }
-        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
-    else:
-        files = "file" if checked == 1 else "files"
-        skipped = f" ({len(found.skipped)} skipped)" if found.skipped else ""
-        if fixes:
-            verb = "Would fix" if diff else "Fixed"
-            numbering = (
-                "line numbers: the file as fixed"
-                if changed == 1
-                else ("line numbers: the files as fixed")
-            )
-            summary = (
-                f"{verb} {_plural(fixes, 'problem')} in {changed} of {checked} {files}"
-                f"{_batch()}{skipped} ({numbering})."
-            )
-        elif unwritten or calendars:
-            summary = f"Checked {checked} {files}{_batch()}{skipped}."
-        else:
-            summary = f"Checked {checked} {files}{_batch()}{skipped}: nothing to fix."
-        if calendars:
-            wrote = "Would write" if diff else "Wrote"
-            summary += f" {wrote} {_plural(len(calendars), 'stale calendar')} again."
-        if unwritten:
-            files_not = "a file" if unwritten_files == 1 else f"{unwritten_files} files"
-            summary += (
-                f" {_plural(unwritten, 'problem')} not fixed ({files_not} could not be written,"
-                " see above)."
-            )
-        if left:
-            verb = "problem remains" if left == 1 else "problems remain"
-            summary += f" {left} {verb}"
-            summary += f" ({unsafe} fixable with --unsafe-fixes)." if unsafe else "."
-        if errors:  # never "nothing to fix" alone beside an error of the run
-            summary += f" {_plural(len(errors), 'error')} (see above): not everything was fixed."
-        click.echo(summary, err=diff)
-    if errors:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if changed or left or calendars else EXIT_CLEAN)
+    end(_run(report, jobs, progress))
 
 
 # --------------------------------------------------------------------------- calendar
@@ -1030,7 +501,7 @@ def fix(
     metavar="FILE",
     help="Where to write it; - is stdout (default: where the archive's calendar script does).",
 )
-@_bug_guard
+@bug_guard
 def calendar(category: str, output: str | None) -> None:
     """Write the calendar of a category folder (ARCHIVE/CATEGORY), as the archive's script does.
 
@@ -1051,26 +522,19 @@ def calendar(category: str, output: str | None) -> None:
     from .calendar import render_calendar, update_calendar
 
     if not os.path.isdir(category):
-        click.echo(f"arxiv-digest: error: {category}: no such folder", err=True)
-        sys.exit(EXIT_ERROR)
+        _fail(f"{category}: no such folder")
     archive = Archive(category)
     folder = os.path.normpath(category)
     if [os.path.normpath(archive.folder(name)) for name in archive.categories] != [folder]:
-        click.echo(
-            f"arxiv-digest: error: {category}: not a category folder with digests in"
-            " YYYY/MM/YYYYMMDD.md (give ARCHIVE/CATEGORY, like archive/cs.CV)",
-            err=True,
+        _fail(
+            f"{category}: not a category folder with digests in"
+            " YYYY/MM/YYYYMMDD.md (give ARCHIVE/CATEGORY, like archive/cs.CV)"
         )
-        sys.exit(EXIT_ERROR)
     if output == "-":
         click.echo(render_calendar(folder, f"./{os.path.basename(folder)}"), nl=False)
         return
     update = update_calendar(folder, output)
-    days = len(archive.days())
-    if update.changed:
-        click.echo(f"Wrote {update.path} ({_plural(days, 'day')}).")
-    else:
-        click.echo(f"{update.path} is up to date ({_plural(days, 'day')}).")
+    click.echo(update.summary(len(archive.days())))
 
 
 # --------------------------------------------------------------------------- collect
@@ -1258,7 +722,7 @@ def _missing_runs(
     default=None,
     help="Progress bar on stderr (default: when stderr is a terminal).",
 )
-@_bug_guard
+@bug_guard
 def collect(
     category: str,
     start: str | None,
@@ -1308,7 +772,7 @@ def collect(
       arxiv-digest collect cs.CV --since-last 7 -o . --written written.txt
       arxiv-digest collect cs.CV --missing -o archive/ --dry-run
     """
-    from .collect import CollectError, check_archive, check_category, day_path
+    from .collect import CollectError, check_archive, check_category
     from .collect import collect as run_collect
 
     try:
@@ -1329,65 +793,44 @@ def collect(
             raise click.UsageError("--dry-run goes with --missing")
         first, last = _collect_range(category, start, since_last, end, archive)
         runs = None
-    bar = None
-    if sys.stderr.isatty() if progress is None else progress:
-        from tqdm import tqdm
-
-        days = (last - first).days + 1 if runs is None else sum(run.days for run in runs)
-        bar = tqdm(total=days, file=sys.stderr, dynamic_ncols=True, bar_format=COLLECT_BAR)
+    days = (last - first).days + 1 if runs is None else sum(run.days for run in runs)
     papers = 0
 
     def advance(date: dt.date, outcome: str, count: int) -> None:
         nonlocal papers
         papers += count
-        if bar is not None:
-            bar.set_postfix_str(f"{papers} papers, {date} {outcome}", refresh=False)
-            bar.update(1)
-
-    def say(line: str) -> None:
-        if bar is not None:
-            bar.write(f"arxiv-digest: {line}", file=sys.stderr)  # above the bar, not inside it
-        else:
-            click.echo(f"arxiv-digest: {line}", err=True)
+        out.advance(1, f"{papers} papers, {date} {outcome}" if out.bar is not None else None)
 
     try:
-        report = run_collect(
-            category,
-            first,
-            last,
-            archive,
-            api_url=api_url,
-            delay=delay,
-            page_size=page_size,
-            retries=retries,
-            backoff=backoff,
-            timeout=(min(30.0, timeout), timeout),
-            label=label,
-            fix=fix,
-            replace=replace,
-            runs=runs,
-            on_day=advance,
-            on_message=say,
-        )
+        with Progress(days, progress, bar_format=COLLECT_BAR) as out:
+            report = run_collect(
+                category,
+                first,
+                last,
+                archive,
+                api_url=api_url,
+                delay=delay,
+                page_size=page_size,
+                retries=retries,
+                backoff=backoff,
+                timeout=(min(30.0, timeout), timeout),
+                label=label,
+                fix=fix,
+                replace=replace,
+                runs=runs,
+                on_day=advance,
+                on_message=lambda line: out.echo(f"arxiv-digest: {line}", err=True),
+            )
     except CollectError as error:
-        click.echo(f"arxiv-digest: error: {error}", err=True)
-        sys.exit(EXIT_ERROR)
-    finally:
-        if bar is not None:
-            bar.close()
-    for failure in report.failed:
-        path = day_path(archive, category, failure.date)
-        click.echo(f"arxiv-digest: error: {path}: not written: {failure.message}", err=True)
-    for problem in report.incomplete:
-        click.echo(f"arxiv-digest: error: {problem.message}", err=True)
+        _fail(str(error))
+    for line in report.problems(archive, category):
+        click.echo(line, err=True)
     if written is not None:
         from .files import write_atomic
 
         write_atomic(written, "".join(f"{path}\n" for path in report.written).encode())
-    count = "" if runs is None else f" ({_plural(len(runs), 'run')})"
-    click.echo(f"{category} {first} to {last}{count}: {report.summary()}")
-    short = report.failed or report.incomplete or report.skipped
-    sys.exit(EXIT_FINDINGS if short or (strict and report.kept) else EXIT_CLEAN)
+    click.echo(report.heading(category, first, last, runs) + report.summary())
+    sys.exit(report.exit_status(strict=strict))
 
 
 # --------------------------------------------------------------------------- select
@@ -1443,7 +886,7 @@ _SELECT_PARAMETERS = {
 @click.option("--config", default=None, metavar="TOML", help="Options from a TOML file.")
 @_JOBS
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
-@_bug_guard
+@bug_guard
 def select_command(**given: Any) -> None:
     """Select papers from archives: by words in or out, authors, categories, days, novelty.
 
@@ -1472,7 +915,7 @@ def select_command(**given: Any) -> None:
     """
     import time
 
-    from .outputs import atom_feed, reading_list, write_digests, write_jsonl
+    from .outputs import write_selection
     from .seen import SeenError, SeenState
     from .select import Query, SelectError, read_config, select_archive
 
@@ -1483,8 +926,7 @@ def select_command(**given: Any) -> None:
             config = read_config(given["config"])
         except (SelectError, OSError) as error:
             where = f"{given['config']}: " if isinstance(error, OSError) else ""
-            click.echo(f"arxiv-digest: error: {where}{_reason(error)}", err=True)
-            sys.exit(EXIT_ERROR)
+            _fail(f"{where}{_reason(error)}")
         for key, value in config.items():
             name = _SELECT_PARAMETERS[key]
             if context.get_parameter_source(name) in (None, click.core.ParameterSource.DEFAULT):
@@ -1515,60 +957,32 @@ def select_command(**given: Any) -> None:
         try:
             state = SeenState.load(given["seen"])
         except SeenError as error:
-            click.echo(f"arxiv-digest: error: {error}", err=True)
-            sys.exit(EXIT_ERROR)
+            _fail(str(error))
     quiet = given["quiet"]
-    work = _work(paths, "nothing written", quiet)
+    work = _conversion(paths, "nothing written", quiet).work
     # The outputs' folders are made if needed: the first run of a scheduled job just works.
     folders = [output if output_format == "digest" else os.path.dirname(output)]
     for folder in [*folders, os.path.dirname(given["seen"] or "")]:
         if folder:
             os.makedirs(folder, exist_ok=True)
     found = select_archive(
-        work, query, seen=state, blocks=output_format == "digest", jobs=given["jobs"] or _cores()
+        work, query, seen=state, blocks=output_format == "digest", jobs=given["jobs"] or cores()
     )
     for problem in found.errors:
-        click.echo(f"arxiv-digest: error: {problem}", err=True)
-    emitted = list(found.selected)
-    failed_days = 0
-    if output_format == "digest":
-        for day in write_digests(emitted, output):
-            if day.error is not None:
-                click.echo(f"arxiv-digest: error: {day.error}", err=True)
-                failed_days += 1
-                emitted = [s for s in emitted if s.paper not in day.given]
-    else:
-        title = given["title"] or f"arXiv: {query.describe()}"
-        if output_format == "jsonl":
-
-            def render(file: IO[bytes]) -> None:
-                write_jsonl(emitted, file)
-
-        else:
-            data = (
-                atom_feed(emitted, title=title, self_url=given["feed_url"])
-                if output_format == "atom"
-                else reading_list(emitted, title=title).encode("utf-8")
-            )
-
-            def render(file: IO[bytes]) -> None:
-                file.write(data)
-
-        _write_to(output, render)
+        click.echo(error_line(problem), err=True)
+    title = given["title"] or f"arXiv: {query.describe()}"
+    emitted, failed = write_selection(
+        found.selected, output_format, output, title=title, feed_url=given["feed_url"]
+    )
+    for problem in failed:
+        click.echo(error_line(problem), err=True)
     if state is not None:  # only once the output is in place
         for item in emitted:
             state.add(item.paper)
         state.save()
     if not quiet:
-        seen_note = f" ({found.already_seen} seen before)" if found.already_seen else ""
-        click.echo(
-            f"Selected {len(found.selected)} of {_plural(found.papers, 'paper')} in"
-            f" {_plural(found.files, 'file')}{seen_note} in {time.perf_counter() - started:.2f} s.",
-            err=True,
-        )
-    if found.unreadable:
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_FINDINGS if found.errors or failed_days else EXIT_CLEAN)
+        click.echo(found.summary(time.perf_counter() - started), err=True)
+    sys.exit(found.exit_status(len(failed)))
 
 
 def _reason(error: Exception) -> str:
@@ -1589,9 +1003,8 @@ def run(argv: Sequence[str] | None = None) -> None:
 def script() -> None:
     """Entry point of the ``arxiv-digest`` console script and of ``python -m arxiv_digest``.
 
-    The same as :func:`run`, in a process of its own: ``check`` may leave it without Python's
-    teardown (see :func:`_end`).
+    The same as :func:`run`, in a process of its own: ``check`` and ``to-json`` may leave it
+    without Python's teardown (see :func:`arxiv_digest._process.end`).
     """
-    global _OWN_PROCESS
-    _OWN_PROCESS = True
+    own_process()
     run()

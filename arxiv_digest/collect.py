@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from ._process import EXIT_CLEAN, EXIT_FINDINGS
+from ._report import error_line, plural
 from .errors import CollectError, MissingClientError
 
 if TYPE_CHECKING:
@@ -153,7 +155,7 @@ class Run:
         why = []
         missing = self.days - len(self.thin)
         if missing:
-            why.append(f"{missing} {'day' if missing == 1 else 'days'} missing")
+            why.append(f"{plural(missing, 'day')} missing")
         for thin in self.thin:
             at = "" if self.days == 1 else f" {thin.date}"
             why.append(f"thin{at} ({thin.papers} papers, its weekday's median {thin.usual:g})")
@@ -162,7 +164,7 @@ class Run:
             if self.papers is None
             else (f"about {round(self.papers)} papers")
         )
-        requests = f"{self.requests} {'request' if self.requests == 1 else 'requests'}"
+        requests = plural(self.requests, "request")
         return f"{days}: {', '.join(why)}; {papers}, {requests}"
 
 
@@ -213,16 +215,13 @@ class Plan:
         if not self.runs:
             return f"{self.category}: no day missing or thin: nothing to fetch."
         count = len(self.runs)
-        lines = [
-            f"{self.category}: {self.days} {'day' if self.days == 1 else 'days'} to fetch in"
-            f" {count} {'run' if count == 1 else 'runs'}:"
-        ]
+        lines = [f"{self.category}: {plural(self.days, 'day')} to fetch in {plural(count, 'run')}:"]
         lines += [f"  {run.describe()}" for run in self.runs[:most]]
         if count > most:
             lines.append(f"  and {count - most} more runs, to {self.runs[-1].last}")
         unknown = any(run.papers is None for run in self.runs)
         oldest = self.runs[0].first
-        requests = f"{self.requests} {'request' if self.requests == 1 else 'requests'}"
+        requests = plural(self.requests, "request")
         if not self.generator_papers:
             lines.append(f"At least {requests}: no day of the archive to estimate from.")
             return "\n".join(lines)
@@ -273,22 +272,52 @@ class CollectReport:
         failed = f", {len(self.failed)} not written" if self.failed else ""
         skipped = f", {self.skipped} not fetched" if self.skipped else ""
         text = (
-            f"{days} {'day' if days == 1 else 'days'}: {self.new} new, {self.updated} updated,"
+            f"{plural(days, 'day')}: {self.new} new, {self.updated} updated,"
             f" {self.unchanged} unchanged, {self.empty} without papers{failed}{skipped};"
-            f" {_papers(self.papers)}"
+            f" {plural(self.papers, 'paper')}"
         )
         if self.kept:
-            text += f"; kept {_papers(self.kept)} the API did not return"
+            text += f"; kept {plural(self.kept, 'paper')} the API did not return"
         if self.dropped:
-            text += f"; dropped {_papers(self.dropped)} the API did not return (--replace)"
+            text += f"; dropped {plural(self.dropped, 'paper')} the API did not return (--replace)"
         if self.incomplete:
             ranges = len(self.incomplete)
-            text += f"; {ranges} {'range' if ranges == 1 else 'ranges'} incomplete"
+            text += f"; {plural(ranges, 'range')} incomplete"
         return text + "."
 
+    def heading(
+        self, category: str, first: dt.date, last: dt.date, runs: Sequence[Run] | None
+    ) -> str:
+        """What the command's last line says before the summary: the category and the days.
 
-def _papers(count: int) -> str:
-    return f"{count} {'paper' if count == 1 else 'papers'}"
+        >>> CollectReport().heading("cs.CV", dt.date(2023, 3, 11), dt.date(2023, 3, 12), None)
+        'cs.CV 2023-03-11 to 2023-03-12: '
+        """
+        count = "" if runs is None else f" ({plural(len(runs), 'run')})"
+        return f"{category} {first} to {last}{count}: "
+
+    def problems(self, archive: str | os.PathLike[str], category: str) -> list[str]:
+        """The error lines for stderr: each day not written, each range still short.
+
+        >>> CollectReport().problems("archive", "cs.CV")
+        []
+        """
+        lines = [
+            error_line(
+                f"{day_path(archive, category, failure.date)}: not written: {failure.message}"
+            )
+            for failure in self.failed
+        ]
+        return lines + [error_line(problem.message) for problem in self.incomplete]
+
+    def exit_status(self, *, strict: bool = False) -> int:
+        """1 if a day is not written or a range short (``strict``: or a paper kept), else 0.
+
+        >>> CollectReport(kept=3).exit_status(), CollectReport(kept=3).exit_status(strict=True)
+        (0, 1)
+        """
+        short = self.failed or self.incomplete or self.skipped
+        return EXIT_FINDINGS if short or (strict and self.kept) else EXIT_CLEAN
 
 
 def search_query(category: str, start: dt.date, end: dt.date) -> str:
@@ -749,7 +778,7 @@ def collect(
                     if done.outcome in ("new", "updated"):
                         written.append(str(path))
                     if done.kept:
-                        say(f"{day}: kept {_papers(done.kept)} the API did not return")
+                        say(f"{day}: kept {plural(done.kept, 'paper')} the API did not return")
                 counts[done.outcome] += 1
                 counts["papers"] += done.papers
                 counts["kept"] += done.kept

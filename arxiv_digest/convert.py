@@ -7,9 +7,9 @@ paths, whatever the number of processes; only a few batches are in flight at onc
 parsed whole before any of its JSON is written, so a broken file leaves nothing behind, and a
 paper is encoded one at a time: memory is bounded by the largest file, not by the archive.
 
-The pieces are shared with ``arxiv-digest to-parquet`` (``parquet.py``): :func:`batches` cuts
-the work, :func:`map_in_order` runs a batch function on a pool and hands the results back in
-order, and :func:`read_digest` / :func:`failure` read one file and word its error.
+The pieces are shared with ``arxiv-digest to-parquet`` (``parquet.py``) and ``select``: the
+process pool is :mod:`arxiv_digest.pool`'s, :class:`Conversion` finds the files and counts
+what was done, and :func:`read_digest` / :func:`failure` read one file and word its error.
 """
 
 from __future__ import annotations
@@ -17,34 +17,31 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
-from typing import IO, TYPE_CHECKING, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
+from ._process import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from ._report import error_line, plural
 from .files import DIGEST_NAME, path_parts
+from .pool import STREAM_BYTES
 
 if TYPE_CHECKING:
     from .model import Digest, Paper
 
 __all__ = [
     "Batch",
+    "Conversion",
+    "NothingConverted",
     "SamePath",
-    "batches",
     "convert_batch",
     "convert_in_order",
     "failure",
-    "map_in_order",
     "output_paths",
     "read_digest",
     "relative_path",
 ]
-
-T = TypeVar("T")
-
-#: Files of about this many bytes make one task for a worker process.
-BATCH_BYTES = 1 << 20
 
 
 @attrs.frozen
@@ -141,19 +138,12 @@ def relative_path(path: str | os.PathLike[str], root: str | os.PathLike[str]) ->
 
 
 def _relative(path: str, root: str) -> str:
-    # What find_digests gives, quickly: ROOT/NAME/..., from names the walk joined (pathlib
-    # would spend 12 ms of to-json's parent process on an archive of a thousand files).
-    prefix = os.path.join(root, "")
-    if path.startswith(prefix) and not (os.altsep and os.altsep in path):
-        parts = path[len(prefix) :].split(os.sep)
-        if "" not in parts and "." not in parts:  # else pathlib would spell it otherwise
-            return "/".join(parts)
-    from pathlib import Path
-
-    try:
-        return Path(path).relative_to(root).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+    """``PurePath(path).relative_to(root).as_posix()``, or ``path`` when not under ``root``."""
+    parts, under = path_parts(path), path_parts(root)
+    absolute = os.path.isabs(path)
+    if absolute == os.path.isabs(root) and parts[: len(under)] == under:
+        return "/".join(parts[len(under) :]) or "."
+    return ("/" if absolute else "") + "/".join(parts) or "."
 
 
 class SamePath(ValueError):
@@ -191,10 +181,6 @@ def output_paths(files: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
             )
         work.append((path, relative))
     return work
-
-
-#: A file of at least this many bytes is converted a chunk at a time (:func:`stream_digest`).
-STREAM_BYTES = 16 << 20
 
 
 def _streamed(path: str) -> bool:
@@ -373,76 +359,6 @@ def convert_batch(
     return Batch(items, len(batch), papers, size, tuple(errors), spilled, unreadable)
 
 
-def batches(jobs: Iterable[tuple[str, str]]) -> Iterator[list[tuple[str, str]]]:
-    """``jobs`` cut into lists of about :data:`BATCH_BYTES` of files each, in order.
-
-    >>> [len(b) for b in batches([("tests/corpus/cs.CV/2023/03/20230311.md", "a.md")] * 30)]
-    [13, 13, 4]
-    """
-    batch: list[tuple[str, str]] = []
-    size = 0
-    for job in jobs:
-        batch.append(job)
-        with contextlib.suppress(OSError):  # a worker reports the unreadable file
-            size += os.stat(job[0]).st_size
-        if size >= BATCH_BYTES:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
-def map_in_order(
-    function: Callable[[list[tuple[str, str]]], T],
-    work: Iterable[list[tuple[str, str]]],
-    workers: int,
-    *,
-    start_method: str | None = None,
-) -> Generator[T, None, None]:
-    """``function`` applied to each batch of ``work``, results yielded in the batches' order.
-
-    With ``workers`` above 1 the batches run on a process pool (``function`` must pickle: a
-    top-level function, or a :func:`functools.partial` of one); at most ``2 * workers`` are
-    in flight, so memory stays bounded whatever the length of ``work``. Closing the iterator
-    early (an error, Ctrl-C) cancels what has not started and waits for the rest.
-    ``start_method`` is the :mod:`multiprocessing` one for the pool (the platform's default if
-    ``None``, or if the platform lacks it).
-
-    >>> list(map_in_order(len, [[("a", "a")], [("b", "b"), ("c", "c")]], 1))
-    [1, 2]
-    """
-    if workers <= 1:
-        for batch in work:
-            yield function(batch)
-        return
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    context = None
-    if start_method in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context(start_method)
-    from .files import signals_held
-
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    pending: deque[Future[T]] = deque()
-    try:
-        for batch in work:
-            if len(pending) < workers:
-                # The first submissions start the worker processes (and a forkserver): a
-                # signal in the middle left it reading a truncated message, and printing a
-                # traceback. Held back until they are started, it stops the run cleanly.
-                with signals_held():
-                    pending.append(executor.submit(function, batch))
-            else:
-                pending.append(executor.submit(function, batch))
-            if len(pending) >= workers * 2:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-
-
 def convert_in_order(
     jobs: list[tuple[str, str]], flat: bool, array: bool, workers: int, output: IO[bytes]
 ) -> Iterator[Batch]:
@@ -458,6 +374,8 @@ def convert_in_order(
     >>> out.getvalue().count(b"\\n")
     1
     """
+    from .pool import batches
+
     written = 0
     if workers <= 1 or len(jobs) <= 1:
         # One process: each file's JSON goes straight into the output, no spill file.
@@ -469,14 +387,13 @@ def convert_in_order(
     import functools
     import tempfile
 
-    from .files import SYNC_BYTES, sync_early
+    from .pool import in_order
 
-    unsynced = 0
     with (
         tempfile.TemporaryDirectory(prefix="arxiv-digest-") as spill,
         # Closed first on the way out: the pool is shut down before its spill files go.
         contextlib.closing(
-            map_in_order(
+            in_order(
                 functools.partial(convert_batch, flat=flat, array=array, spill=spill),
                 batches(jobs),
                 workers,
@@ -489,8 +406,160 @@ def convert_in_order(
             output.flush()
             done.copy_to(output)
             written += done.items
-            unsynced += done.size
-            if unsynced >= SYNC_BYTES:
-                sync_early(output)
-                unsynced = 0
             yield done
+
+
+# --------------------------------------------------------------------------- the commands
+
+
+class NothingConverted(Exception):
+    """Every file was left out: the output would hold nothing, so it replaces nothing.
+
+    >>> str(NothingConverted("out.jsonl: not written"))
+    'out.jsonl: not written'
+    """
+
+
+class Conversion:
+    """A converting command's run (``to-json``, ``to-parquet``, ``select``): files and counts.
+
+    The digests under ``paths`` are found first, each with its path in the output
+    (:func:`output_paths`); ``errors`` are those of the paths given (missing, no digest, two
+    files with one path), and with one, nothing is converted. Then :meth:`add` counts each
+    batch done (a :class:`Batch`, a ``parquet.Part``).
+
+    >>> conversion = Conversion(["tests/corpus/cs.CV/2023/07"])
+    >>> len(conversion.work), conversion.errors
+    (2, [])
+    >>> conversion.add(Batch(items=2, files=2, papers=90, size=160_000, errors=()))
+    []
+    >>> conversion.summary().split(" in ")[0], conversion.exit_status()
+    ('Converted 2 files (90 papers, 0.2 MB)', 0)
+    """
+
+    def __init__(self, paths: Sequence[str | os.PathLike[str]]) -> None:
+        import time
+
+        from .files import find_digests
+
+        found = find_digests(paths)
+        self.errors = list(found.errors)
+        self.work: list[tuple[str, str]] = []
+        try:
+            self.work = output_paths(found.files)
+        except SamePath as error:
+            self.errors.append(str(error))
+        self.clock = time.perf_counter
+        self.started = self.clock()  # once the files are found, as the progress bar starts
+        self.failed = self.papers = self.size = self.unreadable = 0
+
+    @property
+    def files(self) -> int:
+        """The files to convert.
+
+        >>> Conversion(["tests/corpus/cs.CV/2023/07"]).files
+        2
+        """
+        return len(self.work)
+
+    def refusal(self, nothing: str, *, quiet: bool = False) -> list[str]:
+        """The lines for stderr when a path given is wrong: nothing is converted (``nothing``).
+
+        >>> Conversion(["nope"]).refusal("nothing written")[-1]
+        'Nothing converted (nothing written).'
+        """
+        lines = [error_line(problem) for problem in self.errors]
+        return lines if quiet else [*lines, f"Nothing converted ({nothing})."]
+
+    def add(self, done: Any) -> list[str]:
+        """Count a batch (a :class:`Batch` or a ``parquet.Part``); return its error lines.
+
+        >>> Conversion([]).add(Batch(0, 1, 0, 0, ("a.md:1:1: broken",)))
+        ['arxiv-digest: error: a.md:1:1: broken']
+        """
+        self.failed += len(done.errors)
+        self.unreadable += done.unreadable
+        self.papers += done.papers
+        self.size += done.size
+        return [error_line(problem) for problem in done.errors]
+
+    def rate(self) -> str:
+        """What the progress bar shows after it: papers so far, and megabytes a second.
+
+        >>> Conversion([]).rate().split(",")[0]
+        '0 papers'
+        """
+        rate = self.size / 1e6 / max(self.seconds(), 1e-9)
+        return f"{self.papers} papers, {rate:.1f} MB/s"
+
+    def check_converted(self, output: str) -> None:
+        """Raise :class:`NothingConverted` when every file was left out (an empty ``output``).
+
+        Called before the output is put in place, so that a good one is not replaced.
+
+        >>> Conversion([]).check_converted("out.jsonl")
+        """
+        if self.files and self.failed == self.files:
+            none = (
+                "the file could not" if self.files == 1 else f"none of the {self.files} files could"
+            )
+            was = "the file there is kept" if os.path.exists(output) else "no file made"
+            raise NothingConverted(
+                f"{output}: not written: {none} be converted (see above); {was}."
+            )
+
+    def seconds(self) -> float:
+        """Seconds since the command started.
+
+        >>> Conversion([]).seconds() >= 0
+        True
+        """
+        return self.clock() - self.started
+
+    def converted(self) -> int:
+        """The files converted.
+
+        >>> Conversion(["tests/corpus/cs.CV/2023/07"]).converted()
+        2
+        """
+        return self.files - self.failed
+
+    def summary(self) -> str:
+        """``to-json``'s last line, on stderr: files, papers, megabytes, seconds, left out.
+
+        >>> conversion = Conversion(["tests/corpus/cs.CV/2023/07"])
+        >>> _ = conversion.add(Batch(0, 1, 0, 0, ("a.md:1:1: broken",)))
+        >>> conversion.summary().split(" in ")[0]
+        'Converted 1 of 2 files (0 papers, 0.0 MB)'
+        """
+        converted, failed = self.converted(), self.failed
+        files = plural(converted, "file") if not failed else f"{converted} of {self.files} files"
+        left_out = f"; {failed} left out (see above)" if failed else ""
+        return (
+            f"Converted {files} ({plural(self.papers, 'paper')}, {self.size / 1e6:.1f} MB)"
+            f" in {self.seconds():.2f} s{left_out}."
+        )
+
+    def parquet_summary(self, output: str) -> str:
+        """``to-parquet``'s last line, on stderr: papers, files, megabytes, where, seconds.
+
+        >>> Conversion([]).parquet_summary("p.parquet").split(" in ")[0]
+        'Wrote 0 papers from 0 files, 0.0 MB, to p.parquet'
+        """
+        converted = self.converted()
+        files = "file" if converted == 1 else "files"
+        left_out = f" ({self.failed} left out with errors)" if self.failed else ""
+        return (
+            f"Wrote {self.papers} papers from {converted} {files}{left_out},"
+            f" {self.size / 1e6:.1f} MB, to {output} in {self.seconds():.1f} s."
+        )
+
+    def exit_status(self) -> int:
+        """2 if a file could not be read, 1 if one was left out, else 0.
+
+        >>> Conversion([]).exit_status()
+        0
+        """
+        if self.unreadable:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if self.failed else EXIT_CLEAN

@@ -14,9 +14,12 @@ import os
 import re
 import signal
 import stat
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
+
+import attrs
 
 if TYPE_CHECKING:
     from .model import Digest
@@ -42,9 +45,9 @@ __all__ = [
     "release_signals",
     "remove_stale_temporaries",
     "signals_held",
-    "sync_early",
     "write_atomic",
     "write_digest",
+    "write_output",
 ]
 
 #: What a digest file is called in an archive.
@@ -69,6 +72,7 @@ def is_temporary_name(name: str) -> bool:
     return name.endswith(".tmp") and re.fullmatch(TEMPORARY_NAME, name, re.DOTALL) is not None
 
 
+@attrs.frozen
 class Found:
     """The digests found under some paths, with what was skipped, missing or empty.
 
@@ -79,34 +83,17 @@ class Found:
     left by a run that was killed), apart from the files skipped.
     Paths are ``str``, spelled from the path given as the walk found them (``tests/corpus``
     gives ``tests/corpus/cs.CV/...``): pass ``Path(path)`` to :func:`parse_digest`, which
-    reads a ``str`` as the text itself. (A plain class, as ``checks.FileCheck`` is: an attrs
-    class costs every start of ``arxiv-digest check`` half a millisecond.)
+    reads a ``str`` as the text itself.
 
     >>> find_digests(["tests/corpus", "nope.md"]).missing
     ('nope.md',)
     """
 
-    __slots__ = ("empty", "files", "missing", "skipped", "temporary")
-
-    def __init__(
-        self,
-        files: tuple[tuple[str, str], ...],
-        skipped: tuple[str, ...],
-        missing: tuple[str, ...],
-        empty: tuple[str, ...] = (),
-        temporary: tuple[str, ...] = (),
-    ) -> None:
-        self.files = files
-        self.skipped = skipped
-        self.missing = missing
-        self.empty = empty
-        self.temporary = temporary
-
-    def __repr__(self) -> str:
-        return (
-            f"Found({self.files!r}, {self.skipped!r}, {self.missing!r}, {self.empty!r},"
-            f" {self.temporary!r})"
-        )
+    files: tuple[tuple[str, str], ...]
+    skipped: tuple[str, ...]
+    missing: tuple[str, ...]
+    empty: tuple[str, ...] = ()
+    temporary: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[str, ...]:
@@ -217,7 +204,7 @@ def _walk(
 def path_parts(path: str) -> tuple[str, ...]:
     """The names in a path, as ``PurePath(path).parts`` gives them: no empty or ``.`` parts.
 
-    Without importing pathlib, which costs ``arxiv-digest check`` 3 ms.
+    Without pathlib, which ``arxiv-digest check`` does not import (``tests/test_imports.py``).
 
     >>> path_parts("./cs.CV//2023/03/20230311.md")
     ('cs.CV', '2023', '03', '20230311.md')
@@ -530,8 +517,7 @@ def atomic_output(
     ...
     arxiv_digest.files.FileChangedError: [Errno None] changed by another program since it was read; not replaced: '...out.jsonl'
     """  # noqa: E501
-    # os.path, not pathlib, which costs every command 3 ms to import. The folder and name are
-    # what pathlib would say (a trailing separator is not a folder of its own).
+    # The folder and name are what pathlib would say (a trailing separator is not a folder).
     target = os.fspath(path)
     folder, name = os.path.split(target.rstrip(os.sep) or target)
     folder = folder or os.curdir
@@ -630,26 +616,21 @@ def _named(error: OSError, target: str, doing: str = "") -> OSError:
     return type(error)(error.errno, f"{doing}: {reason}" if doing else reason, target)
 
 
-#: How much a long write puts into a file between two :func:`sync_early` calls.
-SYNC_BYTES = 8 << 20
+def write_output(output: str, write: Callable[[IO[bytes]], None]) -> None:
+    """Run ``write`` on stdout (``-``) or on the file ``output``, written atomically.
 
-
-def sync_early(file: IO[bytes]) -> None:
-    """Send what ``file`` holds so far to the disk, where it is a file on one.
-
-    For a long write into :func:`atomic_output`, now and then: its fsync before the rename
-    then has only the rest to do, and the wait for the disk overlaps the work (``to-json
-    --jobs 2`` of 44 MB: 23 ms of fsync at the end became 3 ms).
-
-    >>> import io
-    >>> sync_early(io.BytesIO())  # not a file on a disk: nothing to do
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
+    >>> write_output(str(target), lambda file: file.write(b"done\\n"))
+    >>> target.read_bytes()
+    b'done\\n'
     """
-    try:
-        descriptor = file.fileno()
-        file.flush()
-        getattr(os, "fdatasync", os.fsync)(descriptor)
-    except (AttributeError, OSError, ValueError):
-        pass  # a pipe, a device, a file in memory: no disk to send it to
+    if output == "-":
+        write(sys.stdout.buffer)
+        sys.stdout.flush()
+    else:
+        with atomic_output(output) as file:
+            write(file)
 
 
 def write_atomic(

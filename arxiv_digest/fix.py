@@ -44,6 +44,18 @@ from typing import IO
 
 import attrs
 
+from ._process import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from ._report import (
+    Printed,
+    annotation,
+    batch_note,
+    error_line,
+    finding_dict,
+    finding_line,
+    json_document,
+    plural,
+)
+from .check import selected
 from .checks import Finding, check_path, check_text
 from .errors import DigestSyntaxError
 from .model import Digest, Paper
@@ -53,6 +65,7 @@ from .serializer import serialize_paper
 __all__ = [
     "FIXES",
     "Fix",
+    "FixReport",
     "FixedFile",
     "FixedText",
     "drop_old_versions",
@@ -104,10 +117,6 @@ class Fix:
         'x.md:1: AD206 fixed: 2 lines'
         """
         return f"{path}:{self.line}: {self.code} fixed: {self.message}"
-
-
-def _selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
-    return (not select or code.startswith(tuple(select))) and not code.startswith(tuple(ignore))
 
 
 # --------------------------------------------------------------------------- the papers
@@ -252,12 +261,12 @@ def _plan_papers(
 
     Raises :class:`DigestSyntaxError` for a file that does not parse.
     """
-    repeats = _selected("AD103", select, ignore)
+    repeats = selected("AD103", select, ignore)
     plan = _Plan(
         fetch,
         repeats=repeats,
         versions=unsafe and repeats,
-        order=_selected("AD104", select, ignore),
+        order=selected("AD104", select, ignore),
     )
     offset = 0
     header = b""
@@ -366,12 +375,12 @@ def _reported(
     findings: Iterable[Finding], select: Sequence[str], ignore: Sequence[str]
 ) -> tuple[Finding, ...]:
     """The findings ``fix`` reports: those selected, and syntax errors whatever is selected."""
-    return tuple(f for f in findings if f.code == "AD001" or _selected(f.code, select, ignore))
+    return tuple(f for f in findings if f.code == "AD001" or selected(f.code, select, ignore))
 
 
 def _fixable(findings: Iterable[Finding], select: Sequence[str], ignore: Sequence[str]) -> bool:
     return any(
-        (f.code in _FIXABLE and _selected(f.code, select, ignore)) or f.code == "AD001"
+        (f.code in _FIXABLE and selected(f.code, select, ignore)) or f.code == "AD001"
         for f in findings
     )
 
@@ -417,9 +426,9 @@ def _fix_source(
     fixes: list[Fix] = []
     stage = source
     bom, ending, changed, unchanged = _endings(source)
-    if not _selected("AD001", select, ignore):
+    if not selected("AD001", select, ignore):
         bom = False
-    if not _selected("AD206", select, ignore):
+    if not selected("AD206", select, ignore):
         ending = None
     first_changed = 0
     if bom or ending is not None:
@@ -692,7 +701,7 @@ def fix_files(
     """:func:`fix_file` of each path with ``jobs`` processes, in the order of ``paths``.
 
     The options are :func:`fix_file`'s; an error to read or write a file is its result's
-    ``error``. The process pool is ``check``'s (:mod:`arxiv_digest.pool`): a file of 16 MB
+    ``error``. The process pool is :mod:`arxiv_digest.pool`'s: a file of ``STREAM_BYTES``
     or more is fixed in this process, the others in batches by the workers.
 
     >>> [r.error for r in fix_files(["missing.md"], write=False)]
@@ -700,14 +709,17 @@ def fix_files(
     """
     import functools
 
-    from .checks import BATCH_BYTES, STREAM_BYTES
-    from .pool import in_order
+    from .pool import batches, in_order
 
     names = [os.fspath(path) for path in paths]
     options = _Options(unsafe, select, ignore, write, diff)
-    one = functools.partial(_fix_one, options=options)
+    jobs = jobs if len(names) > 1 else 1
+    work = batches(
+        names, one_by_one=jobs == 1, alone=lambda name: lambda: [_fix_one(name, options)]
+    )
     batch = functools.partial(_fix_batch, options=options)
-    return in_order(names, one, batch, jobs, STREAM_BYTES, BATCH_BYTES)
+    for done in in_order(batch, work, jobs):
+        yield from done
 
 
 # --------------------------------------------------------------------------- a Digest
@@ -807,12 +819,12 @@ def fix_digest(
     >>> len(fixed.papers), len(fixes)
     (149, 41)
     """
-    repeats = _selected("AD103", select, ignore)
+    repeats = selected("AD103", select, ignore)
     return _fix_papers(
         digest,
         repeats=repeats,
         versions=unsafe and repeats,
-        order=_selected("AD104", select, ignore),
+        order=selected("AD104", select, ignore),
     )
 
 
@@ -849,3 +861,259 @@ def unified_diff(path: str, before: str, after: str) -> str:
         if not line.endswith("\n"):
             out.append("\n\\ No newline at end of file\n")
     return "".join(out)
+
+
+# --------------------------------------------------------------------------- the command
+
+
+class FixReport:
+    """What ``arxiv-digest fix`` did to the digests under ``paths``, filled in as :meth:`run` goes.
+
+    The options are :func:`fix_files`'s; with ``diff`` nothing is written (the fixes are a
+    diff), else the temporary files a killed run left there are removed first; with
+    ``fixes_only`` the problems left are not reported. Each printed line says where
+    it goes: with ``diff``, the diff alone goes to stdout. ``--format json`` prints nothing
+    until :meth:`json`, one document.
+
+    >>> report = FixReport(["tests/corpus/cs.CV/2023/07"], diff=True)
+    >>> [line for printed in report.run() for line in printed]
+    []
+    >>> report.summary(), report.exit_status()
+    ('Checked 2 files: nothing to fix.', 0)
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        unsafe: bool = False,
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        diff: bool = False,
+        fixes_only: bool = False,
+        output_format: str = "text",
+    ) -> None:
+        from .files import find_digests, remove_stale_temporaries
+
+        self.paths = [os.fspath(path) for path in paths]
+        self.found = find_digests(self.paths)
+        if not diff:
+            remove_stale_temporaries(self.found.temporary)  # what killed runs left
+        self.unsafe, self.select, self.ignore = unsafe, tuple(select), tuple(ignore)
+        self.diff, self.fixes_only, self.output_format = diff, fixes_only, output_format
+        self.errors = list(self.found.errors)  # missing paths, directories with no digest
+        self.checked = self.changed = self.written = self.unsafe_fixable = 0
+        self.fixed = 0  # the problems fixed (or that would be, with diff), calendars apart
+        self.unwritten = self.unwritten_files = 0  # fixes made but not written, and their files
+        self.fixes: list[tuple[str, Fix]] = []  # (path, fix), in the order printed
+        self.remaining: list[Finding] = []
+        self.calendars = 0  # stale calendars written again (AD305)
+        self.diffs: list[str] = []
+
+    @property
+    def files(self) -> int:
+        """The digest files to fix.
+
+        >>> FixReport(["tests/corpus/cs.CV/2023/07"], diff=True).files
+        2
+        """
+        return len(self.found.files)
+
+    def _error(self, message: str) -> Printed:
+        self.errors.append(message)
+        return error_line(message) + "\n", True
+
+    def _lines(
+        self, path: str, fixes: Sequence[Fix], remaining: Sequence[Finding]
+    ) -> list[Printed]:
+        """What a file fixed prints, text or GitHub annotations (JSON prints at the end)."""
+        self.fixes += [(path, fix) for fix in fixes]
+        self.remaining += remaining
+        if self.output_format == "json":
+            return []
+        lines = [self._fix_line(path, fix) for fix in fixes]
+        lines += [finding_line(finding, self.output_format) for finding in remaining]
+        return [(line + "\n", self.diff) for line in lines]  # --diff keeps stdout a clean patch
+
+    def _fix_line(self, path: str, fix: Fix) -> str:
+        if self.output_format == "github":
+            message = f"{fix.code} fixed: {fix.message}"
+            return annotation("notice", message, file=path, line=fix.line, title=fix.code)
+        return fix.text(path)
+
+    def _with_diff(self, diff: str, lines: list[Printed]) -> list[Printed]:
+        if self.output_format == "json":
+            self.diffs.append(diff)
+            return lines
+        return [(diff, False), *lines] if diff else lines
+
+    def opening(self) -> list[Printed]:
+        """The errors of the paths given (missing, no digest in them), printed first.
+
+        >>> FixReport(["nope.md"], diff=True).opening()
+        [('arxiv-digest: error: nope.md: no such file or directory\\n', True)]
+        """
+        return [(error_line(problem) + "\n", True) for problem in self.errors]
+
+    def run(self, jobs: int = 1) -> Iterator[list[Printed]]:
+        """Fix the files with ``jobs`` processes; yield what each one prints, in path order.
+
+        >>> list(FixReport(["tests/corpus/cs.CV/2023/07"], diff=True).run())
+        [[], []]
+        """
+        results = fix_files(
+            [path for path, _root in self.found.files],
+            jobs,
+            unsafe=self.unsafe,
+            select=self.select,
+            ignore=self.ignore,
+            write=not self.diff,
+            diff=self.diff,
+        )
+        for result in results:
+            if result.error is not None and not result.changed:  # it could not be read
+                yield [self._error(f"{result.path}: cannot fix: {result.error}")]
+                continue
+            self.checked += 1
+            made = () if result.error is not None else result.fixes
+            self.changed += bool(made)
+            self.fixed += sum(f.count for f in made)
+            self.written += result.written
+            self.unsafe_fixable += result.unsafe_fixable
+            errors = []
+            if result.error is not None:
+                count = sum(f.count for f in result.fixes)
+                self.unwritten += count
+                self.unwritten_files += 1
+                not_fixed = f" ({plural(count, 'problem')} not fixed)"
+                errors.append(self._error(f"{result.path}: cannot fix: {result.error}{not_fixed}"))
+            remaining = () if self.fixes_only else result.remaining
+            yield [
+                *errors,
+                *self._with_diff(result.diff, self._lines(result.path, made, remaining)),
+            ]
+
+    def finish(self) -> list[Printed]:
+        """Write again each stale calendar (AD305) unless ``select``/``ignore`` leave it out.
+
+        >>> FixReport(["tests/corpus/cs.CV/2023/07"], diff=True).finish()  # not a category
+        []
+        """
+        if not selected("AD305", self.select, self.ignore):
+            return []
+        from .archive import update_calendars
+
+        lines = []
+        for update in update_calendars(self.paths, write=not self.diff):
+            stale = Fix(update.first_difference(), "AD305", "written again for the files present")
+            self.calendars += 1
+            done = self._lines(update.path, [stale], ())
+            lines += self._with_diff(
+                unified_diff(update.path, update.old or "", update.new) if self.diff else "", done
+            )
+        return lines
+
+    def json(self) -> str:
+        """The whole report as one JSON document (``--format json``).
+
+        >>> import json
+        >>> json.loads(FixReport([], diff=True).json())["diff"]
+        ''
+        """
+        return json_document(
+            {
+                "checked": self.checked,
+                "skipped": len(self.found.skipped),
+                "changed": self.changed,
+                "written": self.written,
+                "errors": self.errors,
+                "line_numbers": "of the files as fixed",
+                "fixes": [
+                    {
+                        "path": path,
+                        "line": f.line,
+                        "code": f.code,
+                        "message": f.message,
+                        "count": f.count,
+                    }
+                    for path, f in self.fixes
+                ],
+                "remaining": [finding_dict(f) for f in self.remaining],
+                "unsafe_fixable": self.unsafe_fixable,
+                **({"diff": "".join(self.diffs)} if self.diff else {}),
+            }
+        )
+
+    def ending(self) -> list[Printed]:
+        """The last lines: the JSON document, or the summary (on stderr with ``diff``).
+
+        >>> FixReport(["nope.md"], diff=True).ending()[0][1]
+        True
+        """
+        if self.output_format == "json":
+            return [(self.json() + "\n", False)]
+        return [(self.summary() + "\n", self.diff)]
+
+    def summary(self) -> str:
+        """The last line (on stderr with ``diff``): what was fixed, what was not, what is left.
+
+        >>> FixReport(["nope.md"]).summary()
+        'Checked 0 files: nothing to fix. 1 error (see above): not everything was fixed.'
+        """
+        files = "file" if self.checked == 1 else "files"
+        skipped = f" ({len(self.found.skipped)} skipped)" if self.found.skipped else ""
+        fixes = self.fixed
+        if fixes:
+            verb = "Would fix" if self.diff else "Fixed"
+            numbering = "the file as fixed" if self.changed == 1 else "the files as fixed"
+            summary = (
+                f"{verb} {plural(fixes, 'problem')} in {self.changed} of {self.checked} {files}"
+                f"{batch_note()}{skipped} (line numbers: {numbering})."
+            )
+        elif self.unwritten or self.calendars:
+            summary = f"Checked {self.checked} {files}{batch_note()}{skipped}."
+        else:
+            summary = f"Checked {self.checked} {files}{batch_note()}{skipped}: nothing to fix."
+        if self.calendars:
+            wrote = "Would write" if self.diff else "Wrote"
+            summary += f" {wrote} {plural(self.calendars, 'stale calendar')} again."
+        if self.unwritten:
+            files_not = "a file" if self.unwritten_files == 1 else f"{self.unwritten_files} files"
+            summary += (
+                f" {plural(self.unwritten, 'problem')} not fixed ({files_not} could not be"
+                " written, see above)."
+            )
+        left = len(self.remaining)
+        if left:
+            verb = "problem remains" if left == 1 else "problems remain"
+            unsafe = self.unsafe_fixable
+            summary += f" {left} {verb}"
+            summary += f" ({unsafe} fixable with --unsafe-fixes)." if unsafe else "."
+        if self.errors:  # never "nothing to fix" alone beside an error of the run
+            summary += (
+                f" {plural(len(self.errors), 'error')} (see above): not everything was fixed."
+            )
+        return summary
+
+    def interruption(self) -> str:
+        """What ``interrupted`` adds on Ctrl-C: how far the run came.
+
+        >>> FixReport([], diff=True).interruption().split(";")[0]
+        ' after 0 files done (0 would be fixed, their lines above)'
+        """
+        done = "would be fixed" if self.diff else "fixed"
+        lines = "its lines" if self.changed == 1 else "their lines"
+        return (
+            f" after {plural(self.checked, 'file')} done ({self.changed} {done}, {lines} above);"
+            " a file being fixed at that moment is left as it was or fixed, never half-written"
+        )
+
+    def exit_status(self) -> int:
+        """2 on an error of the run, 1 if files changed (or would) or problems are left.
+
+        >>> FixReport(["nope.md"], diff=True).exit_status()
+        2
+        """
+        if self.errors:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if self.changed or self.remaining or self.calendars else EXIT_CLEAN

@@ -19,6 +19,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
+from ._report import error_line, plural
+
 if TYPE_CHECKING:
     from .files import FileState
     from .model import Digest, Paper
@@ -61,6 +63,16 @@ class LineResult:
     path: str | None
     message: str = ""
     size: int = 0
+
+    def problem(self, source: str) -> str | None:
+        """The error line the command prints for a line not written, with ``source``'s name.
+
+        >>> LineResult(3, "refused", None, "not JSON", 9).problem("in.jsonl")
+        'arxiv-digest: error: in.jsonl:3: not JSON'
+        """
+        if self.status in (REFUSED, FAILED):
+            return error_line(f"{source}:{self.number}: {self.message}")
+        return None
 
 
 @attrs.frozen
@@ -120,12 +132,25 @@ class Report:
         >>> Report(1, 9, (LineResult(1, "failed", "a.md", "no space"),), 0.25).summary()
         'Read 1 line (0.0 MB) in 0.25 s: 0 written, 0 unchanged, 0 refused, 1 not written.'
         """
-        lines = "line" if self.lines == 1 else "lines"
         failed = f", {len(self.failed)} not written" if self.failed else ""
         return (
-            f"Read {self.lines} {lines} ({self.size / 1e6:.1f} MB) in {self.seconds:.2f} s:"
+            f"Read {plural(self.lines, 'line')} ({self.size / 1e6:.1f} MB) in {self.seconds:.2f} s:"
             f" {len(self.written)} written, {len(self.unchanged)} unchanged,"
             f" {len(self.refused)} refused{failed}."
+        )
+
+    def interruption(self) -> str:
+        """What ``interrupted`` adds on Ctrl-C: the lines done, and the file being written.
+
+        >>> Report(1, 9, (LineResult(1, "written", "a.md"),), 0.1).interruption()[:42]
+        ' after 1 line: 1 file written, 0 unchanged'
+        """
+        written, unchanged = len(self.written), len(self.unchanged)
+        return (
+            f" after {plural(self.lines, 'line')}: {plural(written, 'file')} written,"
+            f" {unchanged} unchanged,"
+            f" {self.lines - written - unchanged} refused; the file being written then was"
+            " not (its old version, if any, is kept)"
         )
 
     def exit_status(self) -> int:

@@ -182,7 +182,7 @@ def schema(shape: str) -> dict[str, Any]:
     >>> schema("flat")["title"]
     'arxiv-digest flat paper row'
     """
-    import json  # here: to-json never reads a schema, and these cost it 3 ms to import
+    import json  # here: to-json never reads a schema
     from importlib import resources
 
     text = resources.files("arxiv_digest").joinpath(f"schema/{shape}.schema.json").read_text()

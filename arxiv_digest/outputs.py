@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING
 
 import attrs
 
+from ._report import plural
 from .model import Paper
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ __all__ = [
     "reading_list",
     "write_digests",
     "write_jsonl",
+    "write_selection",
 ]
 
 #: What ``select --format`` can write.
@@ -192,7 +194,7 @@ def reading_list(selected: Sequence[Selected], *, title: str) -> str:
     """
     lines = [f"# {_escaped(title)}", ""]
     count = len(selected)
-    lines += [f"{count} paper{'' if count == 1 else 's'}.", ""]
+    lines += [f"{plural(count, 'paper')}.", ""]
     day = None
     for item in newest_first(selected):
         paper = item.paper
@@ -324,3 +326,52 @@ def _write_day(folder: str, category: str, date: dt.date, items: list[Selected])
         data = (header + "".join(block for _, block in papers)).encode("utf-8")
         write_atomic(path, data, expect=state)
     return DayWritten(path, added, None, given)
+
+
+def write_selection(
+    selected: Sequence[Selected],
+    output_format: str,
+    output: str,
+    *,
+    title: str,
+    feed_url: str | None = None,
+) -> tuple[list[Selected], list[str]]:
+    """Write ``selected`` as ``select --format`` does; return the papers written and the errors.
+
+    ``digest`` writes into the folder ``output`` (:func:`write_digests`: the papers of a day
+    that could not be written are left out of what is returned); ``jsonl``, ``atom`` and
+    ``md`` (``title`` is the feed's or the list's) write the file ``output`` atomically, or
+    stdout for ``-``.
+
+    >>> import tempfile, os
+    >>> from arxiv_digest.select import Query, select_archive
+    >>> work = [("tests/corpus/cs.CV/2023/03/20230311.md", "20230311.md")]
+    >>> found = select_archive(work, Query(match=("ReBound",))).selected
+    >>> target = os.path.join(tempfile.mkdtemp(), "list.md")
+    >>> [len(part) for part in write_selection(found, "md", target, title="ReBound")]
+    [1, 0]
+    """
+    from .files import write_output
+
+    emitted = list(selected)
+    errors = []
+    if output_format == "digest":
+        for day in write_digests(emitted, output):
+            if day.error is not None:
+                errors.append(day.error)
+                emitted = [s for s in emitted if s.paper not in day.given]
+        return emitted, errors
+    if output_format == "jsonl":
+        write_output(output, lambda file: write_jsonl(emitted, file))
+        return emitted, errors
+    data = (
+        atom_feed(emitted, title=title, self_url=feed_url)
+        if output_format == "atom"
+        else reading_list(emitted, title=title).encode("utf-8")
+    )
+
+    def write(file: IO[bytes]) -> None:
+        file.write(data)
+
+    write_output(output, write)
+    return emitted, errors

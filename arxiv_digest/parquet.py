@@ -7,10 +7,10 @@ same order (``unbolded`` always, where the JSON has it only when not empty), but
 ``to-json --flat``, whatever the number of processes.
 
 The files are cut into batches and parsed on a process pool exactly as ``to-json`` does
-(:func:`arxiv_digest.convert.map_in_order`); each worker turns its batch into one Arrow record
+(:func:`arxiv_digest.pool.in_order`); each worker turns its batch into one Arrow record
 batch, and the parent hands them to a ``pyarrow.parquet.ParquetWriter``, a row group every
 :data:`ROW_GROUP_BYTES` of Arrow data: memory is bounded by a row group and the few batches in
-flight, not by the archive. A file of :data:`arxiv_digest.convert.STREAM_BYTES` or more is
+flight, not by the archive. A file of :data:`arxiv_digest.pool.STREAM_BYTES` or more is
 read a chunk at a time instead, :data:`STREAM_PAPERS` papers a record batch, into a spill file
 (Arrow's stream format) that the parent copies in once the whole file has parsed: memory is
 bounded by a row group, not by the file, and a broken block near its end leaves nothing of it.
@@ -53,7 +53,7 @@ INSTALL_HINT = "pip install 'arxiv-digest[parquet]'"
 #: own 100 MB, to-parquet of a 1 GB digest then stays under 200 MB (benchmarks/bench_memory.py).
 ROW_GROUP_BYTES = 16 << 20
 
-#: Papers of a streamed file (:func:`arxiv_digest.convert.STREAM_BYTES` or more) per batch.
+#: Papers of a streamed file (:data:`arxiv_digest.pool.STREAM_BYTES` or more) per batch.
 STREAM_PAPERS = 2_000
 
 #: The Paper attributes after the digest's three columns, in the flat JSON shape's order.
@@ -235,14 +235,15 @@ def convert_part(batch: list[tuple[str, str]], spill: str | None = None) -> Part
     """Parse ``(path, relative path)`` pairs into a :class:`Part` (what a worker process runs).
 
     A file that cannot be read or parsed is left out and reported in ``Part.errors``. A file
-    of :data:`arxiv_digest.convert.STREAM_BYTES` or more is streamed into a spill file in the
+    of :data:`arxiv_digest.pool.STREAM_BYTES` or more is streamed into a spill file in the
     folder ``spill`` (the system's temporary folder if ``None``), named in ``Part.spilled``.
 
     >>> convert_part([("nope/20230311.md", "20230311.md")]).errors
     ('nope/20230311.md: cannot read: No such file or directory',)
     """
-    from .convert import STREAM_BYTES, failure, read_digest
+    from .convert import failure, read_digest
     from .errors import DigestSyntaxError
+    from .pool import STREAM_BYTES
 
     digests: list[tuple[str, Digest]] = []
     errors: list[str] = []
@@ -354,7 +355,7 @@ def parquet_in_order(
 
     import pyarrow.parquet as pq
 
-    from .convert import batches, map_in_order
+    from .pool import batches, in_order
 
     schema = arrow_schema()
     held: list[Any] = []
@@ -363,7 +364,7 @@ def parquet_in_order(
     # threads of its own here, and forking a process with threads can deadlock the child.
     workers = workers if len(jobs) > 1 else 1  # a pool for one file only costs its start-up
     with tempfile.TemporaryDirectory(prefix="arxiv-digest-") as spill:
-        parts = map_in_order(
+        parts = in_order(
             functools.partial(convert_part, spill=spill),
             batches(jobs),
             workers,
@@ -408,7 +409,7 @@ def to_parquet(
     >>> pq.read_table(target).column("category").unique().to_pylist()
     ['cs.CV']
     """
-    from .convert import output_paths
+    from .convert import NothingConverted, output_paths
     from .files import atomic_output, find_digests
 
     import_pyarrow()  # before any output exists
@@ -418,13 +419,9 @@ def to_parquet(
         raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), missing)
     work = output_paths(found.files)
     errors: list[str] = []
-    with contextlib.suppress(_NothingConverted), atomic_output(target) as file:
+    with contextlib.suppress(NothingConverted), atomic_output(target) as file:
         for part in parquet_in_order(work, jobs, file):
             errors += part.errors
         if work and len(errors) == len(work):
-            raise _NothingConverted  # the temporary file goes, the old one stays
+            raise NothingConverted  # the temporary file goes, the old one stays
     return errors
-
-
-class _NothingConverted(Exception):
-    """Every file was left out: the output would hold nothing."""

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._process import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from ._report import plural
 from .model import Paper, trusted_digest
 
 if TYPE_CHECKING:
@@ -465,6 +467,28 @@ class Selection:
     errors: tuple[str, ...]
     unreadable: int
 
+    def summary(self, seconds: float) -> str:
+        """The command's last line, on stderr, after ``seconds`` of work.
+
+        >>> print(Selection((), 1, 45, 0, (), 0).summary(0.5))
+        Selected 0 of 45 papers in 1 file in 0.50 s.
+        """
+        seen_note = f" ({self.already_seen} seen before)" if self.already_seen else ""
+        return (
+            f"Selected {len(self.selected)} of {plural(self.papers, 'paper')} in"
+            f" {plural(self.files, 'file')}{seen_note} in {seconds:.2f} s."
+        )
+
+    def exit_status(self, failed_days: int = 0) -> int:
+        """2 if a file could not be read, 1 if one was left out or a day not written, else 0.
+
+        >>> Selection((), 1, 45, 0, (), 0).exit_status(failed_days=1)
+        1
+        """
+        if self.unreadable:
+            return EXIT_ERROR
+        return EXIT_FINDINGS if self.errors or failed_days else EXIT_CLEAN
+
 
 def select_archive(
     work: Sequence[tuple[str, str]],
@@ -491,7 +515,7 @@ def select_archive(
     """
     from contextlib import closing
 
-    from .convert import batches, map_in_order
+    from .pool import batches, in_order
     from .seen import SeenState
 
     # A copy: the caller adds what it emitted once the output is written.
@@ -500,7 +524,8 @@ def select_archive(
     files = papers = already = unreadable = 0
     errors: list[str] = []
     task = functools.partial(select_batch, query=query, blocks=blocks)
-    with closing(map_in_order(task, batches(work), jobs if len(work) > 1 else 1)) as results:
+    jobs = jobs if len(work) > 1 else 1
+    with closing(in_order(task, batches(work), jobs)) as results:
         for picked in results:
             files += picked.files
             papers += picked.papers

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import arxiv_digest.checks
 import arxiv_digest.parser
+import arxiv_digest.pool
 from arxiv_digest import DigestSyntaxError, Paper
 from arxiv_digest.checks import FileCheck, check_file, check_files, check_stream
 from arxiv_digest.parser import raw_blocks
@@ -199,8 +200,9 @@ def test_jobs_give_the_same_results_in_the_same_order(
     assert results(list(check_files(paths, jobs=2))) == one
     assert results(list(check_files(paths, jobs=3))) == one
     # Big files are streamed in this process, in their place among the workers' batches.
+    monkeypatch.setattr(arxiv_digest.pool, "STREAM_BYTES", 50_000)
     monkeypatch.setattr(arxiv_digest.checks, "STREAM_BYTES", 50_000)
-    monkeypatch.setattr(arxiv_digest.checks, "BATCH_BYTES", 100_000)
+    monkeypatch.setattr(arxiv_digest.pool, "BATCH_BYTES", 100_000)
     assert results(list(check_files(paths, jobs=2))) == one
     assert [c.path for c in check_files(paths, jobs=2)] == paths
     assert any(f for _, f, _ in one) and any(e for _, _, e in one)

@@ -15,9 +15,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from arxiv_digest import parse_digest
-from arxiv_digest.convert import batches, relative_path
+from arxiv_digest.convert import relative_path
 from arxiv_digest.files import find_digests
 from arxiv_digest.parquet import parquet_in_order, to_parquet
+from arxiv_digest.pool import batches
 from tests.conftest import CORPUS, CORPUS_FILES, REAL, TEXT, run
 from tests.test_files import interrupt
 

@@ -1,0 +1,168 @@
+"""How the ``arxiv-digest`` process ends: signals, exit statuses, bugs said in one line.
+
+Imported by ``__main__`` before anything heavy, so it imports only ``os``, ``signal`` and
+``sys`` at its top; click is imported by the functions that need it, once it is loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+TYPE_CHECKING = False  # not typing's: it would be the first import of a start
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, NoReturn, TypeVar
+
+    F = TypeVar("F", bound=Callable[..., Any])
+
+#: The exit statuses: nothing found, findings (or files left out), usage or I/O error, a bug.
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_BUG = 0, 1, 2, 3
+#: Ctrl-C: 128 + SIGINT, as a shell reports it.
+EXIT_INTERRUPTED = 130
+
+# Set by own_process(): this process is the command, and ends with it.
+_own_process = False
+
+
+def stop(signum: int, frame: object) -> NoReturn:
+    """A signal handler that ends the process with ``128 + signum``, through ``finally``s.
+
+    >>> stop(15, None)
+    Traceback (most recent call last):
+    ...
+    SystemExit: 143
+    """
+    raise SystemExit(128 + signum)
+
+
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM into :func:`stop`, so temporary files are removed on the way out.
+
+    >>> stop_on_sigterm(); signal.getsignal(signal.SIGTERM) is stop
+    True
+    """
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, stop)
+
+
+def interrupted(detail: str = "") -> NoReturn:
+    """Say ``arxiv-digest: interrupted`` (and ``detail``) on stderr, and exit with 130.
+
+    >>> interrupted(" after 2 files")
+    Traceback (most recent call last):
+    ...
+    SystemExit: 130
+    """
+    sys.stderr.write(f"arxiv-digest: interrupted{detail}\n")
+    sys.stderr.flush()
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def own_process() -> None:
+    """Say that this process is the command (the console script): :func:`end` may skip teardown.
+
+    >>> callable(own_process)  # called by the console script only
+    True
+    """
+    global _own_process
+    _own_process = True
+
+
+def end(status: int) -> NoReturn:
+    """Exit with ``status``: at once when this process is the command and nothing else runs.
+
+    Called from Python (``run``, click's test runner), it is an ordinary ``sys.exit``.
+
+    >>> end(1)
+    Traceback (most recent call last):
+    ...
+    SystemExit: 1
+    """
+    threading = sys.modules.get("threading")
+    multiprocessing = sys.modules.get("multiprocessing")
+    if (
+        _own_process
+        and (threading is None or threading.active_count() == 1)
+        and (multiprocessing is None or not multiprocessing.active_children())
+    ):
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass  # a closed or broken output: the ordinary way out reports it
+        else:
+            # Python's teardown frees every module and object, which a short check pays for
+            # at every start; the output is flushed and in place, so there is nothing to undo.
+            os._exit(status)
+    sys.exit(status)
+
+
+def bug_guard(command: F) -> F:
+    """Wrap a command: Ctrl-C, a closed pipe, an I/O error and a bug each end in one line.
+
+    >>> def broken() -> None:
+    ...     raise KeyError("x")
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stderr(io.StringIO()) as said:
+    ...     bug_guard(broken)()
+    Traceback (most recent call last):
+    ...
+    SystemExit: 3
+    >>> said.getvalue().split(": ")[1]
+    'internal error (this is a bug in arxiv-digest; please report it with the command you ran)'
+    """
+    import functools
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        import click
+
+        stop_on_sigterm()
+        try:
+            return command(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            interrupted()
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_ERROR)
+        except OSError as error:  # an output that cannot be written: a directory, a full disk
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"arxiv-digest: error: {where}{error.strerror or error}", err=True)
+            sys.exit(EXIT_ERROR)
+        except Exception as error:  # anything else is a bug: say so, in one line
+            click.echo(
+                f"arxiv-digest: internal error (this is a bug in arxiv-digest; please report"
+                f" it with the command you ran): {type(error).__name__}: {error}",
+                err=True,
+            )
+            sys.exit(EXIT_BUG)
+
+    return guarded  # type: ignore[return-value]
+
+
+def standalone(main: Callable[[], Any]) -> NoReturn:
+    """Run click's ``main`` (not standalone) and exit as click's standalone mode would.
+
+    Except for Ctrl-C while click parses the arguments, before a command has started: click
+    says ``Aborted!`` with status 1; here it is ``interrupted`` and 130, as anywhere else.
+
+    >>> standalone(lambda: 1)
+    Traceback (most recent call last):
+    ...
+    SystemExit: 1
+    """
+    import click
+
+    try:
+        status = main()
+    except click.Abort:  # a KeyboardInterrupt that no command caught
+        interrupted()
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    sys.exit(status if isinstance(status, int) else 0)
