@@ -418,7 +418,7 @@ def select_batch(batch: list[tuple[str, str]], query: Query, blocks: bool = Fals
     """
     from .convert import failure
     from .errors import DigestSyntaxError
-    from .parser import paper_blocks, parse_decoded, read_text
+    from .parser import paper_blocks, parse_digest, read_text
 
     test = query.predicate()
     selected: list[Selected] = []
@@ -427,7 +427,7 @@ def select_batch(batch: list[tuple[str, str]], query: Query, blocks: bool = Fals
     for path, relative in batch:
         try:
             text = read_text(path)
-            digest = parse_decoded(text, path=path)
+            digest = parse_digest(text, path=path)
         except (DigestSyntaxError, OSError) as error:
             errors.append(failure(path, error))
             unreadable += isinstance(error, OSError)
