@@ -59,8 +59,7 @@ RULES: dict[str, str] = {
 }
 
 # arXiv identifiers: YYMM.NNNN (2007-2014) or YYMM.NNNNN (2015-), or archive[.SUBJ]/YYMMNNN.
-# Kept as text: only a paper that fails the quick test below needs them (re caches them then),
-# and compiling all four would cost every start of `check` half a millisecond.
+# As text: re compiles them once a paper fails the quick test (most never do).
 _NEW_ID = r"[0-9]{2}(?:0[1-9]|1[0-2])\.[0-9]{4,5}"
 _OLD_ID = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/[0-9]{2}(?:0[1-9]|1[0-2])[0-9]{3}"
 _ENTRY = r"http://arxiv\.org/abs/(?P<id>.+)v(?P<version>[1-9][0-9]*)"
@@ -201,36 +200,23 @@ def _paper_findings(path: str, line: int, paper: Paper, day: dt.date) -> Iterato
             )
 
 
+@attrs.define
 class DigestRecord:
     """What checking a file tells the archive rules: its header, its papers and their IDs.
 
     ``label`` and ``date`` are the header's (``None`` when the header does not parse),
     ``papers`` counts the paper blocks (broken ones too), ``ids`` maps each arXiv ID to the
-    line of its first block. Gathered by the same parse that checks the file. (A plain class,
-    as :class:`FileCheck` is.)
+    line of its first block. Gathered by the same parse that checks the file.
 
     >>> record = check_record("tests/corpus/cs.CV/2023/03/20230311.md")
     >>> record.label, record.date, record.papers, record.ids["2303.06250"]
     ('cs.CV', datetime.date(2023, 3, 11), 45, 2)
     """
 
-    __slots__ = ("date", "ids", "label", "papers")
-
-    def __init__(
-        self,
-        label: str | None = None,
-        date: dt.date | None = None,
-        papers: int = 0,
-        ids: dict[str, int] | None = None,
-    ) -> None:
-        self.label = label
-        self.date = date
-        self.papers = papers
-        self.ids = {} if ids is None else ids
-
-    def __repr__(self) -> str:
-        ids = f"<{len(self.ids)} ids>"
-        return f"DigestRecord({self.label!r}, {self.date!r}, {self.papers!r}, {ids})"
+    label: str | None = None
+    date: dt.date | None = None
+    papers: int = 0
+    ids: dict[str, int] = attrs.field(factory=dict, repr=lambda ids: f"<{len(ids)} ids>")
 
 
 def check_record(path: str | os.PathLike[str]) -> DigestRecord:
@@ -370,7 +356,8 @@ class _PaperRules:
 
     def findings(self, line: int, paper: Paper) -> Sequence[Finding]:
         """The findings of the next paper, which starts at ``line``."""
-        # Most papers have none: one test of each rule that says so, then the full rules.
+        # Most papers break no rule: one quick test per rule says so, sparing check the full
+        # rules' regular expressions and messages for all but a few papers (it pays).
         entry_id, published, pdf_url = paper.entry_id, paper.published, paper.pdf_url
         previous = self.previous
         tail = entry_id[_ABS:]  # the id and version, as the PDF link ends
@@ -510,34 +497,22 @@ def _stream(source: str, name: str, newline: str, record: DigestRecord) -> Itera
 # --------------------------------------------------------------------------- many files
 
 
+@attrs.define
 class FileCheck:
     """What checking one file gave: its findings, or the error that kept it from being checked.
 
     ``error`` is the :class:`OSError` that kept the file from being read. ``findings`` of a
     file checked a block at a time can be read once, and its ``record`` (what the archive
-    rules need, a :class:`DigestRecord`) is complete once they are. (A plain class: an attrs
-    one costs ``arxiv-digest check`` a millisecond at every start.)
+    rules need, a :class:`DigestRecord`) is complete once they are.
 
     >>> FileCheck("a.md", (Finding("a.md", 1, 1, "AD001", "oops"),)).error is None
     True
     """
 
-    __slots__ = ("error", "findings", "path", "record")
-
-    def __init__(
-        self,
-        path: str,
-        findings: Iterable[Finding] = (),
-        error: OSError | None = None,
-        record: DigestRecord | None = None,
-    ) -> None:
-        self.path = path
-        self.findings = findings
-        self.error = error
-        self.record = DigestRecord() if record is None else record
-
-    def __repr__(self) -> str:
-        return f"FileCheck({self.path!r}, {self.findings!r}, {self.error!r}, {self.record!r})"
+    path: str
+    findings: Iterable[Finding] = ()
+    error: OSError | None = None
+    record: DigestRecord = attrs.field(factory=DigestRecord)
 
 
 def _check_one(path: str) -> FileCheck:

@@ -27,7 +27,7 @@ from ._parser import (
 )
 from .errors import DigestSyntaxError
 from .lines import header_line
-from .model import Digest, Paper, trusted_digest
+from .model import Digest, Paper
 from .serializer import serialize_paper
 
 if TYPE_CHECKING:
@@ -103,9 +103,7 @@ def parse_digest(
                 broken.append(block)
     except DigestSyntaxError as failure:
         raise _path_hint(failure, source) from None
-    if broken:
-        return Digest(label, date, tuple(papers), newline, tuple(broken))  # type: ignore[arg-type]
-    return trusted_digest(label, date, tuple(papers), newline)
+    return Digest(label, date, tuple(papers), newline, tuple(broken))  # type: ignore[arg-type]
 
 
 def _path_hint(failure: DigestSyntaxError, source: Source) -> DigestSyntaxError:
@@ -229,7 +227,7 @@ def stream_digest(path: str | os.PathLike[str]) -> tuple[Digest, Iterator[Paper]
     newline = uniform_newline(name)
     if newline is None:
         digest = parse_digest(read_text(name), path=name)  # parse_digest(Path(name)), exactly
-        head = trusted_digest(digest.category, digest.date, (), digest.newline)
+        head = Digest(digest.category, digest.date, (), digest.newline)
         return head, iter(digest.papers)
     file = open(name, "rb")  # noqa: SIM115 - the papers' iterator closes it
     try:
@@ -237,7 +235,7 @@ def stream_digest(path: str | os.PathLike[str]) -> tuple[Digest, Iterator[Paper]
     except BaseException:
         file.close()
         raise
-    return trusted_digest(label, date, (), newline), _papers(file, blocks)
+    return Digest(label, date, (), newline), _papers(file, blocks)
 
 
 def _papers(file: IO[bytes], blocks: Iterator[tuple[int, object]]) -> Iterator[Paper]:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .model import Paper, trusted_digest
+from .model import Paper
 
 if TYPE_CHECKING:
     from .model import Digest
@@ -437,7 +437,7 @@ def select_batch(batch: list[tuple[str, str]], query: Query, blocks: bool = Fals
         if not chosen:
             continue
         texts = paper_blocks(text) if blocks else None
-        head = trusted_digest(digest.category, digest.date, (), digest.newline)
+        head = attrs.evolve(digest, papers=())
         selected += [
             Selected(digest.papers[i], head, relative, None if texts is None else texts[i])
             for i in chosen
