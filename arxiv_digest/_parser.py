@@ -23,7 +23,7 @@ from lark.exceptions import UnexpectedInput
 from . import lines
 from .errors import DigestSyntaxError
 from .grammar import BLOCK_START_SYMBOLS, LARK_OPTIONS, LINE_START_SYMBOLS, grammar_text
-from .model import NO_CATEGORIES, BoldTermError, BrokenBlock, Paper, read_categories, trusted_paper
+from .model import BoldTermError, BrokenBlock, Paper, paper_of_text
 from .sniff import foreign_format
 
 #: How many bytes of a file :func:`file_chunks` reads at a time.
@@ -76,21 +76,6 @@ def _datetime(fields: re.Match[str], group: int) -> dt.datetime:
         raise _BadValue(message, fields.start(group)) from None
 
 
-def _categories(fields: re.Match[str]) -> tuple[tuple[str, ...], str | None, tuple[int, ...]]:
-    """``(categories, primary, unbolded)`` of a Categories value; none when it is absent."""
-    value = fields[4]
-    if value is None:
-        return NO_CATEGORIES
-    try:
-        return read_categories(value)
-    except BoldTermError as error:
-        raise _BadValue(str(error), fields.start(4) + error.offset) from None
-
-
-def _optional(value: str) -> str | None:
-    return None if value == "None" else value
-
-
 # A value, continuation lines included: what the grammar's REST and CONTINUATION allow.
 _VALUE = r"([^\n]*(?:\n  [^\n]*)*)"
 
@@ -124,23 +109,25 @@ _FIELDS = re.compile(
 
 def _paper_of(fields: re.Match[str]) -> Paper:
     """The paper of one block's values, as :data:`_FIELDS` cut them."""
-    categories, primary, unbolded = _categories(fields)
-    authors = fields[8]
-    return trusted_paper(
-        fields[1],
-        fields[2],
-        _optional(fields[3]),
-        categories,
-        primary,
-        _optional(fields[5]),
-        _datetime(fields, 6),
-        _datetime(fields, 7),
-        tuple(authors.split(", ")) if authors else (),
-        _optional(fields[9]),
-        _optional(fields[10]),
-        fields[11],
-        unbolded,
-    )
+    try:
+        published, updated = _datetime(fields, 6), _datetime(fields, 7)
+        title, entry_id, doi, categories, pdf_url = fields.group(1, 2, 3, 4, 5)
+        authors, comment, journal_ref, summary = fields.group(8, 9, 10, 11)
+        return paper_of_text(
+            title,
+            entry_id,
+            doi,
+            categories,
+            pdf_url,
+            published,
+            updated,
+            authors,
+            comment,
+            journal_ref,
+            summary,
+        )
+    except BoldTermError as error:
+        raise _BadValue(str(error), fields.start(4) + error.offset) from None
 
 
 # The lines of a paper block whose values hold no newline: each line function's, and the end.

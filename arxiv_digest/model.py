@@ -344,13 +344,43 @@ def split_entry_id(entry_id: str) -> tuple[str, int]:
 _PAPER_FIELDS = tuple(field.name for field in attrs.fields(Paper))
 
 
-def trusted_paper(*values: Any) -> Paper:
-    """A Paper of the values, all thirteen fields in order, that the parser took out of text.
+def paper_of_text(
+    title: str,
+    entry_id: str,
+    doi: str,
+    categories: str | None,
+    pdf_url: str,
+    published: dt.datetime,
+    updated: dt.datetime,
+    authors: str,
+    comment: str,
+    journal_ref: str,
+    summary: str,
+) -> Paper:
+    """The paper whose block holds these values as a digest writes them.
 
-    The grammar accepted that text: the validators would only match the same lines against
-    the same grammar a second time, several times the cost of the parse (the tests check that
-    every parsed paper passes them).
+    ``None`` is ``"None"``, the authors are joined by ``", "``, ``categories`` is the text
+    after ``- **Categories**: `` (``None`` for a line without). Raises :class:`BoldTermError`.
+    The lines matched the grammar already: the validators, which would only match them
+    again (several times the cost of a parse), are skipped; the tests check that every parsed
+    paper passes them.
     """
+    terms, primary, unbolded = NO_CATEGORIES if categories is None else read_categories(categories)
+    values = (
+        title,
+        entry_id,
+        _optional(doi),
+        terms,
+        primary,
+        _optional(pdf_url),
+        published,
+        updated,
+        tuple(authors.split(", ")) if authors else (),
+        _optional(comment),
+        _optional(journal_ref),
+        summary,
+        unbolded,
+    )
     paper = object.__new__(Paper)
     for name, value in zip(_PAPER_FIELDS, values):
         object.__setattr__(paper, name, value)
@@ -466,10 +496,7 @@ def _paper_from_result(result: Any) -> Paper:
     terms = "".join(f"**{t}**, " if t == primary else f"{t}, " for t in result.categories)
     line = f"- **Categories**: {terms}".rstrip(", ") + "\n"
     _check_line("Paper.categories", "CATEGORIES_LINE", line, line[18:-1], True)
-    try:
-        categories = read_categories(line[18:-1]) if len(line) > 18 else NO_CATEGORIES
-    except BoldTermError as error:
-        raise ValueError(f"Paper.categories cannot be written: {error}") from None
+    categories = line[18:-1] if len(line) > 18 else None
     pdf_url = f"{result.pdf_url}"
     _check_line("Paper.pdf_url", "LINKS_LINE", lines.links_line(pdf_url), pdf_url, False)
     text = f"{result.published}"
@@ -489,21 +516,22 @@ def _paper_from_result(result: Any) -> Paper:
     summary = result.summary.replace("\n", " ")
     summary = f"{summary}"
     _check_line("Paper.summary", "SUMMARY_LINE", lines.summary_line(summary), summary, False)
-    return trusted_paper(
-        title,
-        entry_id,
-        _optional(doi),
-        categories[0],
-        categories[1],
-        _optional(pdf_url),
-        published,
-        updated,
-        tuple(authors.split(", ")) if authors else (),
-        _optional(comment),
-        _optional(journal),
-        summary,
-        categories[2],
-    )
+    try:
+        return paper_of_text(
+            title,
+            entry_id,
+            doi,
+            categories,
+            pdf_url,
+            published,
+            updated,
+            authors,
+            comment,
+            journal,
+            summary,
+        )
+    except BoldTermError as error:
+        raise ValueError(f"Paper.categories cannot be written: {error}") from None
 
 
 @attrs.frozen

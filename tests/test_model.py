@@ -155,14 +155,3 @@ def test_digest_validators() -> None:
 def test_header_label_is_everything_up_to_the_last_on() -> None:
     digest = Digest("cs.CV on 2020-01-01", dt.date(2023, 3, 11))
     assert parse_digest(serialize_digest(digest)) == digest
-
-
-def test_trusted_paper_sets_every_field() -> None:
-    from arxiv_digest.model import trusted_paper
-
-    for paper in parse_digest(CORPUS / "cs.CV/2023/03/20230311.md").papers[:3]:
-        names = [field.name for field in attrs.fields(Paper)]
-        values = [getattr(paper, name) for name in names]
-        built = trusted_paper(*values)
-        assert built == paper
-        assert all(getattr(built, name) is value for name, value in zip(names, values))
