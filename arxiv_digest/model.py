@@ -341,7 +341,8 @@ def split_entry_id(entry_id: str) -> tuple[str, int]:
     return entry_id[entry_id.index("/abs/") + 5 : v], int(entry_id[v + 1 :])
 
 
-_PAPER_FIELDS = tuple(field.name for field in attrs.fields(Paper))
+# Each field's slot, as object.__setattr__ sets it in a frozen class, in field order.
+_SET_SLOTS = tuple(vars(Paper)[field.name].__set__ for field in attrs.fields(Paper))
 
 
 def paper_of_text(
@@ -382,8 +383,8 @@ def paper_of_text(
         unbolded,
     )
     paper = object.__new__(Paper)
-    for name, value in zip(_PAPER_FIELDS, values):
-        object.__setattr__(paper, name, value)
+    for set_slot, value in zip(_SET_SLOTS, values):
+        set_slot(paper, value)
     return paper
 
 
