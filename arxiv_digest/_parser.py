@@ -5,7 +5,7 @@ chunk, ``iter_papers``, ``stream_digest``, ``iter_blocks`` and ``check`` give it
 of whole blocks at a time (:func:`file_chunks`). Each chunk is first parsed by one Lark call
 that reads all its paper blocks as one token (the grammar's ``PAPER_BLOCKS``); a chunk that
 fails goes through the line rules a block at a time, which word every error. Both take the
-values out with the same functions (:func:`_header_of`, :func:`_paper_of`).
+values out with the same functions (:func:`_header_of`, ``model.paper_of_text``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import functools
+import os
 import re
 from collections.abc import Iterable, Iterator
 from typing import IO, cast
@@ -23,7 +24,7 @@ from lark.exceptions import UnexpectedInput
 from . import lines
 from .errors import DigestSyntaxError
 from .grammar import BLOCK_START_SYMBOLS, LARK_OPTIONS, LINE_START_SYMBOLS, grammar_text
-from .model import BoldTermError, BrokenBlock, Paper, paper_of_text
+from .model import BadValue, BrokenBlock, Paper, paper_of_text
 from .sniff import foreign_format
 
 #: How many bytes of a file :func:`file_chunks` reads at a time.
@@ -48,32 +49,13 @@ def _block_parser() -> Lark:
 # --------------------------------------------------------------------------- values
 
 
-class _BadValue(Exception):
-    """A value the grammar's shape allows but Python refuses (2023-02-30), at offset ``pos``."""
-
-    def __init__(self, message: str, pos: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.pos = pos
-
-
 def _header_of(line: str) -> tuple[str, dt.date]:
     """``(label, date)`` of a header line; the label is everything up to the last `` on ``."""
     label, _, date = line[18:-1].rpartition(" on ")
     try:
         return label, dt.date.fromisoformat(date)
     except ValueError as error:
-        raise _BadValue(f"invalid date {date!r}: {error}", len(line) - 1 - len(date)) from None
-
-
-def _datetime(fields: re.Match[str], group: int) -> dt.datetime:
-    """A Published or Updated value."""
-    value = fields[group]
-    try:
-        return dt.datetime.fromisoformat(value)
-    except ValueError as error:
-        message = f"invalid date and time {value!r}: {error}"
-        raise _BadValue(message, fields.start(group)) from None
+        raise BadValue(f"invalid date {date!r}: {error}", 0, len(line) - 1 - len(date)) from None
 
 
 # A value, continuation lines included: what the grammar's REST and CONTINUATION allow.
@@ -107,31 +89,8 @@ _FIELDS = re.compile(
 )
 
 
-def _paper_of(fields: re.Match[str]) -> Paper:
-    """The paper of one block's values, as :data:`_FIELDS` cut them."""
-    try:
-        published, updated = _datetime(fields, 6), _datetime(fields, 7)
-        title, entry_id, doi, categories, pdf_url = fields.group(1, 2, 3, 4, 5)
-        authors, comment, journal_ref, summary = fields.group(8, 9, 10, 11)
-        return paper_of_text(
-            title,
-            entry_id,
-            doi,
-            categories,
-            pdf_url,
-            published,
-            updated,
-            authors,
-            comment,
-            journal_ref,
-            summary,
-        )
-    except BoldTermError as error:
-        raise _BadValue(str(error), fields.start(4) + error.offset) from None
-
-
-# The lines of a paper block whose values hold no newline: each line function's, and the end.
-_BLOCK_LINES = lines.BLOCK_END.count("\n") + 11
+# The lines of a paper block whose values hold no newline: one per field, and the end's.
+_BLOCK_LINES = 11 + lines.BLOCK_END.count("\n")
 
 
 def block_lines(paper: Paper) -> int:
@@ -151,15 +110,17 @@ def by_lines(text: str, start: str, path: str | None, first_line: int, end_of_fi
     """
     try:
         tokens = line_parser().parse(text, start=start).children
-        if start == "paper":
-            return _paper_of(cast("re.Match[str]", _FIELDS.match(text)))
-        return _header_of(cast("str", tokens[0]))
+        if start == "digest":
+            return _header_of(cast("str", tokens[0]))
+        fields = cast("re.Match[str]", _FIELDS.match(text))
+        return paper_of_text(*fields.groups())
     except UnexpectedInput as error:
         from .diagnostics import from_lark
 
         failure = from_lark(error, text, path=path, first_line=first_line, end_of_file=end_of_file)
-    except _BadValue as error:
-        failure = error_at(text, error.pos, error.message, path=path, first_line=first_line)
+    except BadValue as error:  # where in the text: the value's start, for a paper's
+        at = error.offset + (fields.start(error.index + 1) if start == "paper" else 0)
+        failure = error_at(text, at, str(error), path=path, first_line=first_line)
     # Raised outside the except block, so that it does not hold Lark's exception (and with it
     # the parser's state) as its __context__: a lenient parse keeps one error per broken block.
     raise failure
@@ -177,7 +138,7 @@ def error_at(
 # --------------------------------------------------------------------------- text
 
 
-def decode(data: bytes, path: str | None = None, first_line: int = 1) -> str:
+def decode(data: bytes, path: str | os.PathLike[str] | None = None, first_line: int = 1) -> str:
     """Bytes as strict UTF-8; the first undecodable byte is a located DigestSyntaxError.
 
     ``first_line`` is the line the bytes start at, for a block of a file. Bytes that are
@@ -304,9 +265,6 @@ def uniform_newline(path: str) -> str | None:
 
     Read a megabyte at a time: what a reader a chunk at a time checks first, so that a file
     broken as a whole is read whole, and its one error reported as for a whole file.
-
-    >>> uniform_newline("tests/corpus/cs.CV/2023/03/20230311.md")
-    '\\n'
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
     newline: str | None = None
@@ -457,6 +415,6 @@ def _fast(
         head = _header_of(cast("str", found.pop(0))) if header else None
         # Each block's values, read straight out of the one token (no copy per block).
         blocks = cast("list[str]", found)
-        return head, [_paper_of(fields) for text in blocks for fields in _FIELDS.finditer(text)]
-    except (UnexpectedInput, _BadValue):
+        return head, [paper_of_text(*f.groups()) for text in blocks for f in _FIELDS.finditer(text)]
+    except (UnexpectedInput, BadValue):
         return None

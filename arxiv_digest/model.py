@@ -345,14 +345,30 @@ def split_entry_id(entry_id: str) -> tuple[str, int]:
 _SET_SLOTS = tuple(vars(Paper)[field.name].__set__ for field in attrs.fields(Paper))
 
 
+class BadValue(ValueError):
+    """A value the grammar allows but Python refuses: a block's ``index``-th, at ``offset``."""
+
+    def __init__(self, message: str, index: int, offset: int = 0) -> None:
+        super().__init__(message)
+        self.index = index
+        self.offset = offset
+
+
+def _datetime(text: str, index: int) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError as error:  # a 30 February: the grammar allows it
+        raise BadValue(f"invalid date and time {text!r}: {error}", index) from None
+
+
 def paper_of_text(
     title: str,
     entry_id: str,
     doi: str,
     categories: str | None,
     pdf_url: str,
-    published: dt.datetime,
-    updated: dt.datetime,
+    published: str,
+    updated: str,
     authors: str,
     comment: str,
     journal_ref: str,
@@ -361,12 +377,25 @@ def paper_of_text(
     """The paper whose block holds these values as a digest writes them.
 
     ``None`` is ``"None"``, the authors are joined by ``", "``, ``categories`` is the text
-    after ``- **Categories**: `` (``None`` for a line without). Raises :class:`BoldTermError`.
+    after ``- **Categories**: `` (``None`` for a line without). Raises :class:`BadValue`.
     The lines matched the grammar already: the validators, which would only match them
     again (several times the cost of a parse), are skipped; the tests check that every parsed
     paper passes them.
+
+    >>> when = "2023-03-11 00:11:30+00:00"
+    >>> paper = paper_of_text(
+    ...     "T", "http://arxiv.org/abs/2303.06250v1", "None", "cs.LG, **cs.CV**", "None",
+    ...     when, when, "A. Author, B. Author", "None", "None", "S",
+    ... )
+    >>> paper.doi, paper.primary_category, paper.authors
+    (None, 'cs.CV', ('A. Author', 'B. Author'))
     """
-    terms, primary, unbolded = NO_CATEGORIES if categories is None else read_categories(categories)
+    try:
+        terms, primary, unbolded = (
+            NO_CATEGORIES if categories is None else read_categories(categories)
+        )
+    except BoldTermError as error:
+        raise BadValue(str(error), 3, error.offset) from None
     values = (
         title,
         entry_id,
@@ -374,8 +403,8 @@ def paper_of_text(
         terms,
         primary,
         _optional(pdf_url),
-        published,
-        updated,
+        _datetime(published, 5),
+        _datetime(updated, 6),
         tuple(authors.split(", ")) if authors else (),
         _optional(comment),
         _optional(journal_ref),
@@ -500,12 +529,12 @@ def _paper_from_result(result: Any) -> Paper:
     categories = line[18:-1] if len(line) > 18 else None
     pdf_url = f"{result.pdf_url}"
     _check_line("Paper.pdf_url", "LINKS_LINE", lines.links_line(pdf_url), pdf_url, False)
-    text = f"{result.published}"
-    line = lines.published_line(text)  # type: ignore[arg-type]
-    published = _datetime_from_text("Paper.published", "PUBLISHED_LINE", line, text)
-    text = f"{result.updated}"
-    line = lines.updated_line(text)  # type: ignore[arg-type]
-    updated = _datetime_from_text("Paper.updated", "UPDATED_LINE", line, text)
+    published = f"{result.published}"
+    line = lines.published_line(published)  # type: ignore[arg-type]
+    _datetime_from_text("Paper.published", "PUBLISHED_LINE", line, published)
+    updated = f"{result.updated}"
+    line = lines.updated_line(updated)  # type: ignore[arg-type]
+    _datetime_from_text("Paper.updated", "UPDATED_LINE", line, updated)
     authors = ", ".join(author.name for author in result.authors)
     line = lines.authors_line((authors,))
     _check_line("Paper.authors", "AUTHORS_LINE", line, authors, False)
@@ -531,7 +560,7 @@ def _paper_from_result(result: Any) -> Paper:
             journal,
             summary,
         )
-    except BoldTermError as error:
+    except BadValue as error:  # only the categories can be: the rest was checked above
         raise ValueError(f"Paper.categories cannot be written: {error}") from None
 
 

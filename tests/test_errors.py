@@ -268,7 +268,7 @@ def test_parse_paper_reports_block_lines() -> None:
 
 
 def test_iter_papers_reads_a_str_as_text_as_parse_digest_does() -> None:
-    # One rule for both (issue 20): a str is the text, a path is an os.PathLike; a str that
+    # One rule for both: a str is the text, a path is an os.PathLike; a str that
     # names a file gets the same hint from both.
     assert list(iter_papers(TEXT)) == list(parse_digest(TEXT).papers)
     assert list(iter_papers(REAL)) == list(parse_digest(REAL).papers)
