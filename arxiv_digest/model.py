@@ -399,15 +399,15 @@ def paper_of_text(
     values = (
         title,
         entry_id,
-        _optional(doi),
+        None if doi == "None" else doi,
         terms,
         primary,
-        _optional(pdf_url),
+        None if pdf_url == "None" else pdf_url,
         _datetime(published, 5),
         _datetime(updated, 6),
         tuple(authors.split(", ")) if authors else (),
-        _optional(comment),
-        _optional(journal_ref),
+        None if comment == "None" else comment,
+        None if journal_ref == "None" else journal_ref,
         summary,
         unbolded,
     )
@@ -490,10 +490,6 @@ def read_categories(value: str) -> tuple[tuple[str, ...], str | None, tuple[int,
     written = value.split(", ")
     unbolded = tuple(i for i, t in enumerate(written) if t == primary)
     return tuple(terms), primary, unbolded
-
-
-def _optional(value: str) -> str | None:
-    return None if value == "None" else value
 
 
 def _datetime_from_text(name: str, terminal: str, line: str, text: str) -> dt.datetime:
