@@ -10,26 +10,15 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, cast
+from typing import Any
 
 import attrs
 
 from . import lines
+from ._parser import decode, file_chunks, normalize, read, refuse_surrogates, uniform_newline
 from .errors import DigestSyntaxError
 from .files import path_parts
-from .model import Digest, Paper
-from .parser import (
-    _chunks,
-    _fast_chunk,
-    _parse,
-    _Peekable,
-    decode,
-    normalize,
-    parse_decoded,
-    parse_digest,
-    raw_blocks,
-    uniform_newline,
-)
+from .model import Paper
 from .pool import STREAM_BYTES  # a file this big is checked a block at a time
 
 __all__ = [
@@ -67,8 +56,7 @@ RULES: dict[str, str] = {
 }
 
 # arXiv identifiers: YYMM.NNNN (2007-2014) or YYMM.NNNNN (2015-), or archive[.SUBJ]/YYMMNNN.
-# Kept as text: only a paper that fails the quick test below needs them (re caches them then),
-# and compiling all four would cost every start of `check` half a millisecond.
+# As text: re compiles them once a paper fails the quick test (most never do).
 _NEW_ID = r"[0-9]{2}(?:0[1-9]|1[0-2])\.[0-9]{4,5}"
 _OLD_ID = r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/[0-9]{2}(?:0[1-9]|1[0-2])[0-9]{3}"
 _ENTRY = r"http://arxiv\.org/abs/(?P<id>.+)v(?P<version>[1-9][0-9]*)"
@@ -129,35 +117,6 @@ def _field_lines(paper: Paper) -> dict[str, int]:
         offsets[name] = line
         line += text.count("\n")
     return offsets
-
-
-# The lines of a paper block whose values hold no newline: each line function's, and the end.
-_BLOCK_LINES = lines.BLOCK_END.count("\n") + sum(
-    write("x").count("\n")
-    for write in (
-        lines.title_line,
-        lines.arxiv_id_line,
-        lines.doi_line,
-        lambda value: lines.categories_line((value,), None),
-        lines.links_line,
-        lambda value: lines.published_line(value),
-        lambda value: lines.updated_line(value),
-        lambda value: lines.authors_line((value,)),
-        lines.comment_line,
-        lines.journal_line,
-        lines.summary_line,
-    )
-)
-
-
-def _block_lines(paper: Paper) -> int:
-    """How many lines a paper's block takes, as :func:`serializer.serialize_paper` writes it.
-
-    Only the values that may wrap add lines: counting their newlines is much cheaper than
-    writing the block again.
-    """
-    wrapped = (paper.doi or "", paper.comment or "", paper.journal_ref or "", *paper.categories)
-    return _BLOCK_LINES + "".join(wrapped).count("\n")
 
 
 def _value_column(write_line: Callable[[Any], str]) -> int:
@@ -238,36 +197,23 @@ def _paper_findings(path: str, line: int, paper: Paper, day: dt.date) -> Iterato
             )
 
 
+@attrs.define
 class DigestRecord:
     """What checking a file tells the archive rules: its header, its papers and their IDs.
 
     ``label`` and ``date`` are the header's (``None`` when the header does not parse),
     ``papers`` counts the paper blocks (broken ones too), ``ids`` maps each arXiv ID to the
-    line of its first block. Gathered by the same parse that checks the file. (A plain class,
-    as :class:`FileCheck` is.)
+    line of its first block. Gathered by the same parse that checks the file.
 
     >>> record = check_record("tests/corpus/cs.CV/2023/03/20230311.md")
     >>> record.label, record.date, record.papers, record.ids["2303.06250"]
     ('cs.CV', datetime.date(2023, 3, 11), 45, 2)
     """
 
-    __slots__ = ("date", "ids", "label", "papers")
-
-    def __init__(
-        self,
-        label: str | None = None,
-        date: dt.date | None = None,
-        papers: int = 0,
-        ids: dict[str, int] | None = None,
-    ) -> None:
-        self.label = label
-        self.date = date
-        self.papers = papers
-        self.ids = {} if ids is None else ids
-
-    def __repr__(self) -> str:
-        ids = f"<{len(self.ids)} ids>"
-        return f"DigestRecord({self.label!r}, {self.date!r}, {self.papers!r}, {ids})"
+    label: str | None = None
+    date: dt.date | None = None
+    papers: int = 0
+    ids: dict[str, int] = attrs.field(factory=dict, repr=lambda ids: f"<{len(ids)} ids>")
 
 
 def check_record(path: str | os.PathLike[str]) -> DigestRecord:
@@ -291,56 +237,90 @@ def check_text(text: str, path: str | os.PathLike[str]) -> list[Finding]:
     >>> [f.code for f in check_text(text, "cs.CV/2023/03/20230312.md")]
     ['AD101']
     """
-    return _check_text(text, os.fspath(path), parse_digest, DigestRecord())
+    return list(_check_text(text, os.fspath(path), DigestRecord()))
 
 
-def _check_text(
-    text: str, name: str, parse: Callable[..., Digest], record: DigestRecord
-) -> list[Finding]:
-    """The findings of a text; what the archive rules need goes into ``record``."""
+def _check_text(text: str, name: str, record: DigestRecord) -> Iterator[Finding]:
+    """The findings of a whole text; what the archive rules need goes into ``record``."""
     try:
-        digest = parse(text, strict=False, path=name)
+        refuse_surrogates(text, name)
+        text, newline = normalize(text, name)
     except DigestSyntaxError as error:
-        return [Finding(name, error.line, error.column, "AD001", error.message)]
-    findings = [
-        Finding(name, b.error.line, b.error.column, "AD001", b.error.message) for b in digest.broken
-    ]
-    rules = _PaperRules(name, digest.date)
-    findings += _file_findings(name, digest, rules)
-    findings += _cr_findings(name, text, digest)
-    findings.sort(key=lambda f: (f.line, f.column, f.code))
-    record.label, record.date = digest.category, digest.date
-    record.papers = len(digest.papers) + len(digest.broken)
+        return iter([_syntax(name, error)])
+    return _check(name, [(1, text)], "\n", newline == "\n", record)
+
+
+def _syntax(name: str, error: DigestSyntaxError) -> Finding:
+    return Finding(name, error.line, error.column, "AD001", error.message)
+
+
+def _check(
+    name: str,
+    chunks: Iterable[tuple[int, str | bytes]],
+    newline: str,
+    lf_file: bool,
+    record: DigestRecord,
+) -> Iterator[Finding]:
+    """The findings of a digest read a chunk at a time (see ``_parser.read``), in order.
+
+    Each finding is yielded once no later block can sort before it; ``lf_file`` says that a
+    CRLF is part of a value (AD206); ``record`` is complete once the findings are read.
+    """
+    buffer: list[Finding] = []
+
+    def watched() -> Iterator[tuple[int, str | bytes]]:
+        for first, data in chunks:
+            if lf_file and isinstance(data, bytes) and b"\r\n" in data:
+                buffer.extend(_cr_findings(name, data.decode("utf-8"), first))
+            elif lf_file and isinstance(data, str) and "\r\n" in data:
+                buffer.extend(_cr_findings(name, data, first))
+            yield first, data
+
+    try:
+        (label, day, _), blocks = read(watched(), name, newline, strict=False)
+    except DigestSyntaxError as error:
+        yield _syntax(name, error)
+        return
+    record.label, record.date = label, day
+    buffer += _header_findings(name, label, day)
+    rules = _PaperRules(name, day)
     record.ids = rules.seen
-    return findings
+    for line, block in blocks:
+        if isinstance(block, Paper):
+            record.papers += 1
+            found = rules.findings(line, block)
+            if found:
+                buffer += found
+        else:
+            record.papers += block.text.startswith("### ")  # not the header's broken rest
+            buffer.append(_syntax(name, block.error))
+        if len(buffer) > 1000:  # memory bounded by a chunk's findings, not the file's
+            buffer.sort(key=_sort_key)  # stable: equal keys keep the order they came in
+            done = 0
+            while done < len(buffer) and buffer[done].line < line:
+                done += 1
+            yield from buffer[:done]
+            del buffer[:done]
+    buffer.sort(key=_sort_key)
+    yield from buffer
 
 
-def _file_findings(name: str, digest: Digest, rules: _PaperRules) -> Iterator[Finding]:
-    yield from _header_findings(name, digest)
-    # Walk the papers in file order, with broken blocks in between, to know each one's line.
-    line = 2
-    broken = list(digest.broken)
-    for index, paper in enumerate(digest.papers):
-        while broken and broken[0].index == index:
-            line += broken.pop(0).text.count("\n")
-        found = rules.findings(line, paper)
-        if found:
-            yield from found
-        line += _block_lines(paper)
+def _sort_key(finding: Finding) -> tuple[int, int, str]:
+    return finding.line, finding.column, finding.code
 
 
-def _header_findings(name: str, digest: Digest) -> Iterator[Finding]:
+def _header_findings(name: str, label: str, day: dt.date) -> Iterator[Finding]:
     parts = path_parts(name)
     day_file = _DAY_FILE.fullmatch(parts[-1]) if parts else None
     if day_file is not None:
         stamp = f"{day_file['year']}-{day_file['month']}-{day_file['day']}"
-        if stamp != digest.date.isoformat():
+        if stamp != day.isoformat():
             yield Finding(
                 name,
                 1,
-                len(f"# Arxiv Papers in {digest.category} on ") + 1,
+                len(f"# Arxiv Papers in {label} on ") + 1,
                 "AD101",
-                f"header date {digest.date} is not the file name date {stamp}",
+                f"header date {day} is not the file name date {stamp}",
             )
         folders = parts[-3:-1]
         if (
@@ -373,7 +353,8 @@ class _PaperRules:
 
     def findings(self, line: int, paper: Paper) -> Sequence[Finding]:
         """The findings of the next paper, which starts at ``line``."""
-        # Most papers have none: one test of each rule that says so, then the full rules.
+        # Most papers break no rule: one quick test per rule says so, sparing check the full
+        # rules' regular expressions and messages for all but a few papers (it pays).
         entry_id, published, pdf_url = paper.entry_id, paper.published, paper.pdf_url
         previous = self.previous
         tail = entry_id[_ABS:]  # the id and version, as the PDF link ends
@@ -418,12 +399,11 @@ class _PaperRules:
         yield from _paper_findings(name, line, paper, self.day)
 
 
-def _cr_findings(name: str, text: str, digest: Digest) -> Iterator[Finding]:
-    if digest.newline != "\n" or "\r\n" not in text:
-        return
+def _cr_findings(name: str, text: str, first_line: int) -> Iterator[Finding]:
+    """AD206 for each CRLF of ``text``, which starts at ``first_line`` of an LF file."""
     # One pass: the line number is carried from one CRLF to the next, never counted again
     # from the start of the text (that made a file with a CR on every line quadratic).
-    line, counted = 1, 0
+    line, counted = first_line, 0
     pos = text.find("\r\n")
     while pos >= 0:
         line += text.count("\n", counted, pos)
@@ -452,23 +432,13 @@ def check_file(path: str | os.PathLike[str], *, name: str | None = None) -> list
     []
     """
     source = os.fspath(path)
-    return _check_whole(source, source if name is None else name, DigestRecord())
-
-
-def _check_whole(source: str, name: str, record: DigestRecord) -> list[Finding]:
-    try:
-        with open(source, "rb") as file:
-            text = decode(file.read(), name)
-    except DigestSyntaxError as error:
-        return [Finding(name, error.line, error.column, "AD001", error.message)]
-    # Decoded from bytes just above, so it holds no lone surrogate: no need to look for one.
-    return _check_text(text, name, parse_decoded, record)
+    return list(_check_path(source, source if name is None else name, DigestRecord(), False))
 
 
 def check_path(path: str | os.PathLike[str], *, name: str | None = None) -> Iterable[Finding]:
-    """:func:`check_file`'s findings, read as ``check`` reads a file: whole, or by blocks.
+    """:func:`check_file`'s findings, read as ``check`` reads a file: whole, or by chunks.
 
-    A file of ``STREAM_BYTES`` or more is read a block at a time (:func:`check_stream`).
+    A file of ``STREAM_BYTES`` or more is read a chunk at a time (:func:`check_stream`).
     Raises :class:`OSError`.
 
     >>> list(check_path("tests/corpus/cs.CV/2023/03/20230311.md"))
@@ -478,20 +448,11 @@ def check_path(path: str | os.PathLike[str], *, name: str | None = None) -> Iter
     return _check_path(source, source if name is None else name, DigestRecord())
 
 
-def _check_path(source: str, name: str, record: DigestRecord) -> Iterable[Finding]:
-    if os.stat(source).st_size >= STREAM_BYTES:
-        return _check_stream(source, name, record)
-    return _check_whole(source, name, record)
-
-
-# --------------------------------------------------------------------------- streaming
-
-
 def check_stream(path: str | os.PathLike[str], *, name: str | None = None) -> Iterator[Finding]:
-    """The findings of :func:`check_file`, in the same order, reading a block at a time.
+    """The findings of :func:`check_file`, in the same order, reading a chunk at a time.
 
     Memory is bounded by the largest block, not the file: a first pass checks that the file
-    is UTF-8 with one kind of line ending, a second parses it block by block, as a lenient
+    is UTF-8 with one kind of line ending, a second reads it a chunk at a time, as a lenient
     parse does, and yields each finding once no later block can sort before it. A file the
     first pass finds broken that way (not UTF-8, a byte-order mark, mixed or lone-CR line
     endings) is checked whole, so its one error is reported exactly as ``check_file`` does.
@@ -502,96 +463,32 @@ def check_stream(path: str | os.PathLike[str], *, name: str | None = None) -> It
     True
     """
     source = os.fspath(path)
-    return _check_stream(source, source if name is None else name, DigestRecord())
+    return iter(_check_path(source, source if name is None else name, DigestRecord(), True))
 
 
-def _check_stream(source: str, name: str, record: DigestRecord) -> Iterator[Finding]:
-    """:func:`check_stream`, filling ``record`` by the time the findings are all read."""
-    newline = uniform_newline(source)
-    if newline is None:
-        return iter(_check_whole(source, name, record))
-    return _stream(source, name, newline, record)
+def _check_path(
+    source: str, name: str, record: DigestRecord, stream: bool | None = None
+) -> Iterable[Finding]:
+    """The findings of a file, whole or (``stream``; by default when big) a chunk at a time.
 
-
-def _sort_key(finding: Finding) -> tuple[int, int, str]:
-    return finding.line, finding.column, finding.code
+    ``record`` is complete once the findings are read.
+    """
+    if stream is None:
+        stream = os.stat(source).st_size >= STREAM_BYTES
+    newline = uniform_newline(source) if stream else None
+    if newline is not None:
+        return _stream(source, name, newline, record)
+    try:
+        with open(source, "rb") as file:
+            text = decode(file.read(), name)
+    except DigestSyntaxError as error:
+        return [_syntax(name, error)]
+    return list(_check_text(text, name, record))
 
 
 def _stream(source: str, name: str, newline: str, record: DigestRecord) -> Iterator[Finding]:
-    """Findings of a file whose text is known to decode and to end its lines ``newline``."""
-
-    def text_of(raw: bytes, first: int) -> str:
-        return normalize(decode(raw, name, first), name, first, newline)[0]
-
-    buffer: list[Finding] = []
-
     with open(source, "rb") as file:
-        blocks = _Peekable(raw_blocks(file))
-        _, raw = next(blocks)
-        try:
-            head = text_of(raw, 1)
-        except DigestSyntaxError as error:  # plainly no digest (UTF-16, JSON): as check_file
-            yield Finding(name, error.line, error.column, "AD001", error.message)
-            return
-        try:
-            # As a lenient parse does: `digest`, so that what may follow is a title line.
-            header = _parse(head, "digest", name, end_of_file=blocks.done())
-        except DigestSyntaxError as error:
-            # As a lenient parse does: keep the first line as the header, the rest as broken.
-            if head:
-                first_line = head[: head.find("\n") + 1 or len(head)]
-            else:  # the file starts with a block: its title line is the first line
-                block_line, raw = next(blocks)
-                text = text_of(raw, block_line)
-                first_line = text[: text.find("\n") + 1 or len(text)]
-            try:
-                header = _parse(first_line, "digest", name)
-            except DigestSyntaxError as fatal:
-                yield Finding(name, fatal.line, fatal.column, "AD001", fatal.message)
-                return
-            buffer.append(Finding(name, error.line, error.column, "AD001", error.message))
-        label, day, _ = cast("tuple[str, dt.date, object]", header)
-        head_only = Digest(label, day, newline=newline)
-        record.label, record.date = label, day
-
-        def cr_findings(text: str, first: int) -> Iterator[Finding]:
-            for finding in _cr_findings(name, text, head_only):
-                yield attrs.evolve(finding, line=finding.line + first - 1)
-
-        buffer += _header_findings(name, head_only)
-        buffer += cr_findings(head, 1)
-        rules = _PaperRules(name, day)
-        record.ids = rules.seen
-        for chunk in _chunks(blocks):
-            record.papers += len(chunk)
-            first = chunk[0][0]
-            if buffer:
-                buffer.sort(key=_sort_key)  # stable: equal keys keep the order they came in
-                done = 0
-                while done < len(buffer) and buffer[done].line < first:
-                    done += 1
-                yield from buffer[:done]
-                del buffer[:done]
-            papers = _fast_chunk(chunk, newline)
-            if papers is not None:  # the common case: one Lark call for the chunk
-                for (line, raw), paper in zip(chunk, papers):
-                    buffer += rules.findings(line, paper)
-                    if newline == "\n" and b"\r\n" in raw:
-                        buffer += cr_findings(raw.decode("utf-8"), line)
-                continue
-            for index, (line, raw) in enumerate(chunk):
-                text = text_of(raw, line)
-                last = index == len(chunk) - 1 and blocks.done()
-                try:
-                    parsed = _parse(text, "paper", name, line, end_of_file=last)
-                except DigestSyntaxError as error:
-                    buffer.append(Finding(name, error.line, error.column, "AD001", error.message))
-                else:
-                    assert isinstance(parsed, Paper)
-                    buffer += rules.findings(line, parsed)
-                buffer += cr_findings(text, line)
-    buffer.sort(key=_sort_key)
-    yield from buffer
+        yield from _check(name, file_chunks(file), newline, newline == "\n", record)
 
 
 # --------------------------------------------------------------------------- many files

@@ -197,14 +197,14 @@ def read_digest(path: str) -> tuple[Digest, int]:
     >>> len(digest.papers), size
     (45, 83157)
     """
-    from .parser import decode, parse_decoded
+    from .parser import decode, parse_digest
 
     with open(path, "rb") as file:
         data = file.read()
     size = len(data)
     text = decode(data, path)
     del data  # from here on the text is all we need (memory: one copy, not two)
-    return parse_decoded(text, path=path), size
+    return parse_digest(text, path=path), size
 
 
 def failure(path: str, error: Exception) -> str:

@@ -285,10 +285,10 @@ def from_lark(
     ``end_of_file`` is false when ``text`` is a block of a file that goes on: where the block
     ends, the next title line starts, and the message says so instead of "end of file".
 
-    >>> from arxiv_digest.parser import lark_parser
+    >>> from arxiv_digest._parser import line_parser
     >>> text = "# Arxiv Papers in cs.CV on 2023-03-11\\nstray\\n"
     >>> try:
-    ...     lark_parser().parse(text, start="digest")
+    ...     line_parser().parse(text, start="digest")
     ... except UnexpectedInput as error:
     ...     print(from_lark(error, text, path="a.md"))
     a.md:2:1: expected a title line `### <title>` or the end of the file

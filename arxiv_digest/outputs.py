@@ -286,7 +286,7 @@ def _write_day(folder: str, category: str, date: dt.date, items: list[Selected])
     from .errors import DigestSyntaxError
     from .files import file_state, write_atomic
     from .lines import header_line
-    from .parser import paper_blocks, parse_decoded, read_text
+    from .parser import paper_blocks, parse_digest, read_text
 
     given = tuple(item.paper for item in items)
     try:
@@ -300,7 +300,7 @@ def _write_day(folder: str, category: str, date: dt.date, items: list[Selected])
     if os.path.exists(path):
         try:
             text = read_text(path)
-            existing = parse_decoded(text, path=path)
+            existing = parse_digest(text, path=path)
         except (DigestSyntaxError, OSError) as error:
             return DayWritten(path, 0, f"{failure(path, error)} (not changed)", given)
         newline = existing.newline

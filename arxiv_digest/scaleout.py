@@ -3,7 +3,7 @@
 The paths go into a Dask bag; each partition is converted by :func:`convert_partition`, a
 top-level function (so it pickles to any worker) that streams JSON Lines into its own file,
 atomically. Each worker process builds the parser once, on its first file
-(``parser.fast_parser`` is cached per process, and Lark's own cache makes that a few
+(the parser is cached per process, and Lark's own cache makes that a few
 milliseconds).
 """
 

@@ -28,7 +28,7 @@ import attrs
 
 from ._process import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ._report import plural
-from .model import Paper, trusted_digest
+from .model import Paper
 
 if TYPE_CHECKING:
     from .model import Digest
@@ -420,7 +420,7 @@ def select_batch(batch: list[tuple[str, str]], query: Query, blocks: bool = Fals
     """
     from .convert import failure
     from .errors import DigestSyntaxError
-    from .parser import paper_blocks, parse_decoded, read_text
+    from .parser import paper_blocks, parse_digest, read_text
 
     test = query.predicate()
     selected: list[Selected] = []
@@ -429,7 +429,7 @@ def select_batch(batch: list[tuple[str, str]], query: Query, blocks: bool = Fals
     for path, relative in batch:
         try:
             text = read_text(path)
-            digest = parse_decoded(text, path=path)
+            digest = parse_digest(text, path=path)
         except (DigestSyntaxError, OSError) as error:
             errors.append(failure(path, error))
             unreadable += isinstance(error, OSError)
@@ -439,7 +439,7 @@ def select_batch(batch: list[tuple[str, str]], query: Query, blocks: bool = Fals
         if not chosen:
             continue
         texts = paper_blocks(text) if blocks else None
-        head = trusted_digest(digest.category, digest.date, (), digest.newline)
+        head = attrs.evolve(digest, papers=())
         selected += [
             Selected(digest.papers[i], head, relative, None if texts is None else texts[i])
             for i in chosen

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -14,12 +13,13 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+import arxiv_digest._parser
 import arxiv_digest.checks
 import arxiv_digest.parser
 import arxiv_digest.pool
-from arxiv_digest import DigestSyntaxError, Paper
+from arxiv_digest import Paper
+from arxiv_digest._parser import file_chunks
 from arxiv_digest.checks import FileCheck, check_file, check_files, check_stream
-from arxiv_digest.parser import raw_blocks
 from arxiv_digest.strategies import papers
 from tests.conftest import CORPUS, CORPUS_FILES, TEXT
 
@@ -86,46 +86,6 @@ def write(tmp_path: Path, text: str, name: str = "cs.CV/2023/03/20230311.md") ->
     return path
 
 
-@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
-def test_streaming_the_corpus_finds_what_the_whole_file_does(path: Path) -> None:
-    assert list(check_stream(path)) == check_file(path)
-
-
-@pytest.mark.parametrize("variant", VARIANTS)
-@pytest.mark.parametrize(
-    ("name", "chunk"),
-    [("cs.CV/2023/03/20230311.md", 1 << 16), ("cs.CV/2023/04/20230312.md", 3000)],
-)
-def test_streaming_a_broken_file_finds_what_the_whole_file_does(
-    tmp_path: Path, variant: str, name: str, chunk: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Small chunks: some of them parse whole, others fall back to one block at a time.
-    monkeypatch.setattr(arxiv_digest.parser, "CHUNK_BYTES", chunk)
-    path = write(tmp_path, VARIANTS[variant], name)
-    whole = check_file(path)
-    assert list(check_stream(path)) == whole
-    if variant not in ("clean", "crlf", "header only") or "04" in name:
-        assert whole  # each variant breaks something: the comparison is not of two empties
-
-
-def test_a_file_with_every_problem_at_once(tmp_path: Path) -> None:
-    text = swapped(TEXT) + nth_block(TEXT, 5)
-    text = text.replace("- **DOI**: None\n", "", 3).replace("Bounding Box", "Bounding\r\nBox")
-    path = write(tmp_path, text)
-    whole = check_file(path)
-    assert {f.code for f in whole} >= {"AD001", "AD103", "AD104", "AD206"}
-    assert list(check_stream(path)) == whole
-
-
-@pytest.mark.parametrize("where", [b"ReBound", b"Summary**: In recent"])
-def test_not_utf8_finds_what_the_whole_file_finds(tmp_path: Path, where: bytes) -> None:
-    path = write(tmp_path, TEXT)
-    path.write_bytes(path.read_bytes().replace(where, where[:2] + b"\xff" + where[2:], 1))
-    whole = check_file(path)
-    assert [f.code for f in whole] == ["AD001"]
-    assert list(check_stream(path)) == whole
-
-
 @pytest.mark.parametrize(
     "data",
     [
@@ -159,25 +119,23 @@ def test_a_missing_file_raises_at_once(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 4, 5, 7, 64, 1000])
-def test_raw_blocks_cut_where_a_lenient_parse_cuts(size: int) -> None:
+def test_file_chunks_cut_between_blocks(size: int) -> None:
     for text in (TEXT, VARIANTS["starts with a block"], VARIANTS["junk after header"], "", "##"):
         data = text.encode("utf-8")
-        blocks = list(raw_blocks(io.BytesIO(data), size))
-        assert b"".join(block for _, block in blocks) == data
-        starts = block_starts(text)
-        header_end = starts[0] if starts else len(text)
-        expected = [text[:header_end]] + [nth_block(text, n) for n in range(len(starts))]
-        assert [block.decode("utf-8") for _, block in blocks] == expected
-        assert [line for line, _ in blocks] == [
-            1 + text.count("\n", 0, len("".join(expected[:n]))) for n in range(len(expected))
-        ]
+        chunks = list(file_chunks(io.BytesIO(data), size))
+        assert b"".join(chunk for _, chunk in chunks) == data
+        assert all(chunk.startswith(b"### ") for _, chunk in chunks[1:])
+        offsets = [0]
+        for _, chunk in chunks:
+            offsets.append(offsets[-1] + len(chunk))
+        assert [line for line, _ in chunks] == [1 + data.count(b"\n", 0, o) for o in offsets[:-1]]
 
 
 def test_a_block_longer_than_many_reads_is_read_whole() -> None:
     long = TEXT.replace("### ReBound", "### " + "x" * 100_000, 1).encode("utf-8")
-    blocks = list(raw_blocks(io.BytesIO(long), 16))
-    assert b"".join(b for _, b in blocks) == long
-    assert max(len(b) for _, b in blocks) > 100_000
+    chunks = list(file_chunks(io.BytesIO(long), 16))
+    assert b"".join(b for _, b in chunks) == long
+    assert max(len(b) for _, b in chunks) > 100_000
 
 
 def results(checks: list[FileCheck]) -> list[tuple[str, list[str], str]]:
@@ -230,7 +188,7 @@ def test_check_command_output_is_the_same_with_jobs(tmp_path: Path) -> None:
 
 def test_block_lines_count_what_the_serializer_writes() -> None:
     from arxiv_digest import parse_digest, serialize_paper
-    from arxiv_digest.checks import _block_lines
+    from arxiv_digest._parser import block_lines as _block_lines
 
     wrapped = 0
     for path in CORPUS_FILES:
@@ -238,51 +196,6 @@ def test_block_lines_count_what_the_serializer_writes() -> None:
             assert _block_lines(paper) == serialize_paper(paper).count("\n")
             wrapped += _block_lines(paper) > 14
     assert wrapped  # real papers with wrapped values are among them
-
-
-def line_by_line(path: Path) -> Iterator[Paper]:
-    """iter_papers as it was: one block at a time, read a line at a time (the reference)."""
-    from arxiv_digest.parser import _parse_raw_block
-
-    name = str(path)
-    newline: str | None = None
-    with open(path, "rb") as file:
-        block: list[bytes] = []
-        block_line = 1
-        for line_number, raw in enumerate(file, 1):
-            if block and raw.startswith(b"### "):
-                paper = _parse_raw_block(block, block_line, name, newline, last=False)
-                if paper is not None:
-                    yield paper
-                block, block_line = [], line_number
-            if newline is None and raw.endswith(b"\n"):
-                newline = "\r\n" if raw.endswith(b"\r\n") else "\n"
-            block.append(raw)
-        paper = _parse_raw_block(block, block_line, name, newline, last=True)
-        if paper is not None:
-            yield paper
-
-
-def outcome(papers: Iterator[Paper]) -> tuple[list[Paper], str]:
-    done = []
-    try:
-        for paper in papers:
-            done.append(paper)
-    except DigestSyntaxError as error:
-        return done, str(error)
-    return done, ""
-
-
-@pytest.mark.parametrize("chunk", [1 << 16, 3000, 1])
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_iter_papers_in_chunks_yields_and_fails_as_block_by_block(
-    tmp_path: Path, variant: str, chunk: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from arxiv_digest import iter_papers
-
-    monkeypatch.setattr(arxiv_digest.parser, "CHUNK_BYTES", chunk)
-    path = write(tmp_path, VARIANTS[variant])
-    assert outcome(iter_papers(path)) == outcome(line_by_line(path))
 
 
 @pytest.mark.parametrize(("flat", "array"), [(False, False), (True, False), (False, True)])
@@ -306,13 +219,13 @@ def test_to_json_streams_big_files_to_the_same_bytes_and_errors(
     whole = run(1)
     assert len(whole[1]) > 10 and whole[0]
     monkeypatch.setattr(convert, "STREAM_BYTES", 0)  # every file read a chunk at a time
-    monkeypatch.setattr(arxiv_digest.parser, "CHUNK_BYTES", 3000)
+    monkeypatch.setattr(arxiv_digest._parser, "CHUNK_BYTES", 3000)
     assert run(1) == whole
     assert run(2) == whole
 
 
 def test_line_endings_are_told_across_reads(tmp_path: Path) -> None:
-    from arxiv_digest.parser import uniform_newline
+    from arxiv_digest._parser import uniform_newline
 
     # A header line that ends exactly where the first megabyte read does, CR on one side.
     start, end = "# Arxiv Papers in ", " on 2023-03-11"

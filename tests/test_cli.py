@@ -410,7 +410,7 @@ def test_a_bug_is_reported_as_one_line_with_exit_3(monkeypatch: pytest.MonkeyPat
     def broken(*args: object, **kwargs: object) -> list[object]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(arxiv_digest.checks, "_check_whole", broken)  # what check runs per file
+    monkeypatch.setattr(arxiv_digest.checks, "_check_text", broken)  # what check runs per file
     code, _, err = run("check", str(REAL))
     assert code == 3
     assert err == (

@@ -125,6 +125,36 @@ def test_messages(text: str, message: str) -> None:
     assert 1 <= error.line <= len(lines)
 
 
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        (
+            TEXT.replace("\n### ", "\n## ", 1),
+            (2, 3),
+            "expected a title line `### <title>` or the end of the file",
+        ),
+        (
+            TEXT.replace("\n\n\n\n### ", "\n\n\n### ", 1),
+            (16, 1),
+            "expected three empty lines after the summary, then the next title or the end",
+        ),
+        (
+            TEXT.replace("\n### ", "\n### T\n### ", 1),
+            (3, 1),
+            "expected the Arxiv ID line, found the title line",
+        ),
+        (TEXT.replace("\n", "\r"), (1, 38), "the file ends its lines with a lone CR"),
+    ],
+    ids=["mangled-first-title", "block-lacks-an-empty-line", "block-cut-short", "lone-cr"],
+)
+def test_messages_where_a_block_ends(text: str, where: tuple[int, int], message: str) -> None:
+    # Every reader says the same (tests/test_readers.py); here, what it says.
+    error = error_of(text)
+    assert error.message.startswith(message)
+    assert "``" not in error.message and "unexpected end of file" not in error.message
+    assert (error.line, error.column) == where
+
+
 def test_lf_file_with_a_crlf_line_says_so() -> None:
     text = TEXT.replace(
         "- **Published**: 2023-03-11 00:11:30+00:00\n",
@@ -236,7 +266,7 @@ def test_parse_paper_reports_block_lines() -> None:
 
 
 def test_iter_papers_reads_a_str_as_text_as_parse_digest_does() -> None:
-    # One rule for both (issue 20): a str is the text, a path is an os.PathLike; a str that
+    # One rule for both: a str is the text, a path is an os.PathLike; a str that
     # names a file gets the same hint from both.
     assert list(iter_papers(TEXT)) == list(parse_digest(TEXT).papers)
     assert list(iter_papers(REAL)) == list(parse_digest(REAL).papers)

@@ -474,7 +474,7 @@ def _bug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     def broken(path: object, record: object) -> list[object]:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(arxiv_digest.checks, "_check_whole", broken)  # what check runs per file
+    monkeypatch.setattr(arxiv_digest.checks, "_check_text", broken)  # what check runs per file
     code, _, err = run("check", str(REAL))
     assert err.startswith("arxiv-digest: internal error (this is a bug in arxiv-digest;")
     return [code]

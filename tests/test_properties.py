@@ -64,7 +64,7 @@ def json_round_trip(digest: Digest) -> Digest:
 def check_text(text: str) -> None:
     """The text property: parse, then either the same text back or a located syntax error.
 
-    Text that parses also goes to JSON and back to the same bytes (issue 13: an empty primary,
+    Text that parses also goes to JSON and back to the same bytes (an empty primary,
     ``****``, once broke that).
     """
     try:
@@ -78,7 +78,7 @@ def check_text(text: str) -> None:
         lenient_text_property(text)
     else:
         assert serialize_digest(digest) == text
-        # Versions have at most nine digits (issue 13 point 8): every parsed text goes through.
+        # Versions have at most nine digits: every parsed text goes through.
         assert serialize_digest(json_round_trip(digest)) == text
 
 

@@ -1,4 +1,4 @@
-"""Memory that does not grow with a file (issue 22, point 4): from-json reads a long line a
+"""Memory that does not grow with a file: from-json reads a long line a
 piece at a time, to-parquet streams a big file through a spill file. Here with the limits made
 small, so that the corpus's files take those paths; benchmarks/bench_memory.py measures the
 peak RSS on a 1 GB digest."""
