@@ -89,14 +89,8 @@ _FIELDS = re.compile(
 )
 
 
-# The lines of a paper block whose values hold no newline: one per field, and the end's.
+#: The lines of a block whose DOI, categories, comment and journal (values that wrap) do not.
 _BLOCK_LINES = 11 + lines.BLOCK_END.count("\n")
-
-
-def block_lines(paper: Paper) -> int:
-    """How many lines a paper's block takes: only the values that may wrap add lines."""
-    wrapped = (paper.doi or "", paper.comment or "", paper.journal_ref or "", *paper.categories)
-    return _BLOCK_LINES + "".join(wrapped).count("\n")
 
 
 # --------------------------------------------------------------------------- the line rules
@@ -335,9 +329,9 @@ def _events(
             if head is not None:
                 yield (*head, newline)
                 line = 2
-            for paper in found:
+            for paper, lines_of_block in found:
                 yield line, paper
-                line += block_lines(paper)
+                line += lines_of_block
             papers += len(found)
         else:  # the line rules, a block at a time, say which block is wrong and why
             text = data if isinstance(data, str) else data.decode("latin-1")  # bytes' offsets
@@ -399,8 +393,8 @@ def _header(
 
 def _fast(
     data: str | bytes, newline: str | None, header: bool
-) -> tuple[tuple[str, dt.date] | None, list[Paper]] | None:
-    """The header (or None) and papers of a chunk that is all valid, or None."""
+) -> tuple[tuple[str, dt.date] | None, list[tuple[Paper, int]]] | None:
+    """The header (or None) and ``(paper, its block's lines)`` of an all-valid chunk, or None."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -414,7 +408,10 @@ def _fast(
         found = _block_parser().parse(data, "digest_blocks" if header else "paper_blocks").children
         head = _header_of(cast("str", found.pop(0))) if header else None
         # Each block's values, read straight out of the one token (no copy per block).
-        blocks = cast("list[str]", found)
-        return head, [paper_of_text(*f.groups()) for text in blocks for f in _FIELDS.finditer(text)]
+        return head, [
+            (paper_of_text(*v), _BLOCK_LINES + (v[2] + (v[3] or "") + v[8] + v[9]).count("\n"))
+            for text in cast("list[str]", found)
+            for v in map(re.Match.groups, _FIELDS.finditer(text))
+        ]
     except (UnexpectedInput, BadValue):
         return None

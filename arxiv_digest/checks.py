@@ -237,13 +237,17 @@ def check_text(text: str, path: str | os.PathLike[str]) -> list[Finding]:
     >>> [f.code for f in check_text(text, "cs.CV/2023/03/20230312.md")]
     ['AD101']
     """
-    return list(_check_text(text, os.fspath(path), DigestRecord()))
+    name = os.fspath(path)
+    try:
+        refuse_surrogates(text, name)  # a str may hold one; text decoded from a file cannot
+    except DigestSyntaxError as error:
+        return [_syntax(name, error)]
+    return list(_check_text(text, name, DigestRecord()))
 
 
 def _check_text(text: str, name: str, record: DigestRecord) -> Iterator[Finding]:
     """The findings of a whole text; what the archive rules need goes into ``record``."""
     try:
-        refuse_surrogates(text, name)
         text, newline = normalize(text, name)
     except DigestSyntaxError as error:
         return iter([_syntax(name, error)])

@@ -197,14 +197,13 @@ def read_digest(path: str) -> tuple[Digest, int]:
     >>> len(digest.papers), size
     (45, 83157)
     """
-    from .parser import decode, parse_digest
+    from pathlib import Path
 
-    with open(path, "rb") as file:
-        data = file.read()
-    size = len(data)
-    text = decode(data, path)
-    del data  # from here on the text is all we need (memory: one copy, not two)
-    return parse_digest(text, path=path), size
+    from .parser import parse_digest
+
+    # A Path, not the text: text decoded from a file needs no scan for lone surrogates.
+    digest = parse_digest(Path(path))
+    return digest, os.stat(path).st_size
 
 
 def failure(path: str, error: Exception) -> str:

@@ -186,18 +186,6 @@ def test_check_command_output_is_the_same_with_jobs(tmp_path: Path) -> None:
     assert "AD001" in runs["1", "text"][1] and "AD206" in runs["1", "text"][1]
 
 
-def test_block_lines_count_what_the_serializer_writes() -> None:
-    from arxiv_digest import parse_digest, serialize_paper
-    from arxiv_digest._parser import block_lines as _block_lines
-
-    wrapped = 0
-    for path in CORPUS_FILES:
-        for paper in parse_digest(path).papers:
-            assert _block_lines(paper) == serialize_paper(paper).count("\n")
-            wrapped += _block_lines(paper) > 14
-    assert wrapped  # real papers with wrapped values are among them
-
-
 @pytest.mark.parametrize(("flat", "array"), [(False, False), (True, False), (False, True)])
 def test_to_json_streams_big_files_to_the_same_bytes_and_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flat: bool, array: bool
