@@ -341,24 +341,8 @@ def split_entry_id(entry_id: str) -> tuple[str, int]:
     return entry_id[entry_id.index("/abs/") + 5 : v], int(entry_id[v + 1 :])
 
 
-# Each field's slot, set as object.__setattr__ sets it in a frozen class, in field order.
-(
-    _set_title,
-    _set_entry_id,
-    _set_doi,
-    _set_categories,
-    _set_primary_category,
-    _set_pdf_url,
-    _set_published,
-    _set_updated,
-    _set_authors,
-    _set_comment,
-    _set_journal_ref,
-    _set_summary,
-    _set_unbolded,
-) = (vars(Paper)[field.name].__set__ for field in attrs.fields(Paper))
-_new_paper = object.__new__
-_fromisoformat = dt.datetime.fromisoformat
+# Each field's slot, as object.__setattr__ sets it in a frozen class, in field order.
+_SET_SLOTS = tuple(vars(Paper)[field.name].__set__ for field in attrs.fields(Paper))
 
 
 class BadValue(ValueError):
@@ -413,26 +397,29 @@ def paper_of_text(
     except BoldTermError as error:
         raise BadValue(str(error), 3, error.offset) from None
     try:
-        published_at = _fromisoformat(published)
-        updated_at = _fromisoformat(updated)
+        published_at = dt.datetime.fromisoformat(published)
+        updated_at = dt.datetime.fromisoformat(updated)
     except ValueError:  # a 30 February: the grammar allows it
         _datetime(published, 5)
         _datetime(updated, 6)
-    # Unrolled: it runs once per paper parsed, and a loop over the slots costs a parse 10%.
-    paper = _new_paper(Paper)
-    _set_title(paper, title)
-    _set_entry_id(paper, entry_id)
-    _set_doi(paper, None if doi == "None" else doi)
-    _set_categories(paper, terms)
-    _set_primary_category(paper, primary)
-    _set_pdf_url(paper, None if pdf_url == "None" else pdf_url)
-    _set_published(paper, published_at)
-    _set_updated(paper, updated_at)
-    _set_authors(paper, tuple(authors.split(", ")) if authors else ())
-    _set_comment(paper, None if comment == "None" else comment)
-    _set_journal_ref(paper, None if journal_ref == "None" else journal_ref)
-    _set_summary(paper, summary)
-    _set_unbolded(paper, unbolded)
+    values = (
+        title,
+        entry_id,
+        None if doi == "None" else doi,
+        terms,
+        primary,
+        None if pdf_url == "None" else pdf_url,
+        published_at,
+        updated_at,
+        tuple(authors.split(", ")) if authors else (),
+        None if comment == "None" else comment,
+        None if journal_ref == "None" else journal_ref,
+        summary,
+        unbolded,
+    )
+    paper = object.__new__(Paper)
+    for set_slot, value in zip(_SET_SLOTS, values):
+        set_slot(paper, value)
     return paper
 
 
