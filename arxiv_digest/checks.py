@@ -271,6 +271,7 @@ def _check(
     CRLF is part of a value (AD206); ``record`` is complete once the findings are read.
     """
     buffer: list[Finding] = []
+    limit = 1000
 
     def watched() -> Iterator[tuple[int, str | bytes]]:
         for first, data in chunks:
@@ -298,13 +299,16 @@ def _check(
         else:
             record.papers += block.text.startswith("### ")  # not the header's broken rest
             buffer.append(_syntax(name, block.error))
-        if len(buffer) > 1000:  # memory bounded by a chunk's findings, not the file's
+        if len(buffer) > limit:  # memory bounded by a chunk's findings, not the file's
             buffer.sort(key=_sort_key)  # stable: equal keys keep the order they came in
             done = 0
             while done < len(buffer) and buffer[done].line < line:
                 done += 1
             yield from buffer[:done]
             del buffer[:done]
+            # Findings still to come later in the file (a whole text's CRs) are not sorted
+            # again at every block: that made a file with a CR on every line quadratic.
+            limit = max(1000, 2 * len(buffer))
     buffer.sort(key=_sort_key)
     yield from buffer
 
