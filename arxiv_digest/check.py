@@ -101,7 +101,10 @@ class CheckReport:
         self.select, self.ignore = tuple(select), tuple(ignore)
         self.output_format = output_format
         self.errors = list(self.found.errors)
+        # Kept only for the JSON document: the other formats print each file's as it comes,
+        # so memory does not grow with what a whole archive's run finds.
         self.findings: list[Finding] = []
+        self.problems = 0
         self.checked = self.ignored = 0
         self.failing: set[str] = set()  # the digests with a finding
         folders = [os.fspath(path) for path in paths if os.path.isdir(path)]
@@ -127,7 +130,9 @@ class CheckReport:
                 kept.append(finding)
             else:
                 self.ignored += 1
-        self.findings += kept
+        self.problems += len(kept)
+        if self.output_format == "json":
+            self.findings += kept
         return kept
 
     def _lines(self, findings: Iterable[Finding]) -> list[Printed]:
@@ -219,7 +224,7 @@ class CheckReport:
         skipped = len(self.found.skipped)
         skipped_note = f" ({skipped} skipped)" if skipped else ""
         files = "file" if self.checked == 1 else "files"
-        found = len(self.findings)
+        found = self.problems
         if found:
             summary = (
                 f"Found {plural(found, 'problem')} in {len(self.failing)} of {self.checked}"
@@ -252,4 +257,4 @@ class CheckReport:
         >>> CheckReport(["nope.md"]).exit_status()
         2
         """
-        return EXIT_ERROR if self.errors else EXIT_FINDINGS if self.findings else EXIT_CLEAN
+        return EXIT_ERROR if self.errors else EXIT_FINDINGS if self.problems else EXIT_CLEAN

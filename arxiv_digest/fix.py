@@ -905,8 +905,10 @@ class FixReport:
         self.checked = self.changed = self.written = self.unsafe_fixable = 0
         self.fixed = 0  # the problems fixed (or that would be, with diff), calendars apart
         self.unwritten = self.unwritten_files = 0  # fixes made but not written, and their files
+        # Kept only for the JSON document, as check's findings: the other formats print them.
         self.fixes: list[tuple[str, Fix]] = []  # (path, fix), in the order printed
         self.remaining: list[Finding] = []
+        self.left = 0  # the problems that remain
         self.calendars = 0  # stale calendars written again (AD305)
         self.diffs: list[str] = []
 
@@ -927,9 +929,10 @@ class FixReport:
         self, path: str, fixes: Sequence[Fix], remaining: Sequence[Finding]
     ) -> list[Printed]:
         """What a file fixed prints, text or GitHub annotations (JSON prints at the end)."""
-        self.fixes += [(path, fix) for fix in fixes]
-        self.remaining += remaining
+        self.left += len(remaining)
         if self.output_format == "json":
+            self.fixes += [(path, fix) for fix in fixes]
+            self.remaining += remaining
             return []
         lines = [self._fix_line(path, fix) for fix in fixes]
         lines += [finding_line(finding, self.output_format) for finding in remaining]
@@ -1083,7 +1086,7 @@ class FixReport:
                 f" {plural(self.unwritten, 'problem')} not fixed ({files_not} could not be"
                 " written, see above)."
             )
-        left = len(self.remaining)
+        left = self.left
         if left:
             verb = "problem remains" if left == 1 else "problems remain"
             unsafe = self.unsafe_fixable
@@ -1116,4 +1119,4 @@ class FixReport:
         """
         if self.errors:
             return EXIT_ERROR
-        return EXIT_FINDINGS if self.changed or self.remaining or self.calendars else EXIT_CLEAN
+        return EXIT_FINDINGS if self.changed or self.left or self.calendars else EXIT_CLEAN
