@@ -226,7 +226,9 @@ def stream_digest(path: str | os.PathLike[str]) -> tuple[Digest, Iterator[Paper]
     name = os.fspath(path)
     newline = uniform_newline(name)
     if newline is None:
-        digest = parse_digest(read_text(name), path=name)  # parse_digest(Path(name)), exactly
+        from pathlib import Path  # only here: `check` of a file does not load pathlib
+
+        digest = parse_digest(Path(name))  # its error exactly the whole file's
         head = Digest(digest.category, digest.date, (), digest.newline)
         return head, iter(digest.papers)
     file = open(name, "rb")  # noqa: SIM115 - the papers' iterator closes it
