@@ -58,14 +58,15 @@ def _header_of(line: str) -> tuple[str, dt.date]:
         raise BadValue(f"invalid date {date!r}: {error}", 0, len(line) - 1 - len(date)) from None
 
 
-# A value, continuation lines included: what the grammar's REST and CONTINUATION allow.
-_VALUE = r"([^\n]*(?:\n  [^\n]*)*)"
+# A value as the grammar's REST, and with its CONTINUATION lines for the values that wrap.
+_VALUE = r"([^\n]*)"
+_WRAPPED = r"([^\n]*(?:\n  [^\n]*)*)"
 
 
-def _layout(line: str) -> str:
+def _layout(line: str, value: str = _VALUE) -> str:
     """A line layout (``lines.*_line("\\0")``) as an expression, its value as a group."""
     before, _, after = line.partition("\0")
-    return re.escape(before) + _VALUE + re.escape(after)
+    return re.escape(before) + value + re.escape(after)
 
 
 #: A paper block, one group per value, built from the serializer's line layouts. It only cuts
@@ -73,17 +74,17 @@ def _layout(line: str) -> str:
 _FIELDS = re.compile(
     _layout(lines.title_line("\0"))
     + _layout(lines.arxiv_id_line("\0"))
-    + _layout(lines.doi_line("\0"))
+    + _layout(lines.doi_line("\0"), _WRAPPED)
     # With categories, a space and the terms; with none, nothing after the colon.
     + re.escape(lines.categories_line((), None)[:-1])
-    + _layout(" \0").join(["(?:", ")?"])
+    + _layout(" \0", _WRAPPED).join(["(?:", ")?"])
     + "\n"
     + _layout(lines.links_line("\0"))
     + _layout(lines.published_line("\0"))  # type: ignore[arg-type]
     + _layout(lines.updated_line("\0"))  # type: ignore[arg-type]
     + _layout(lines.authors_line(("\0",)))
-    + _layout(lines.comment_line("\0"))
-    + _layout(lines.journal_line("\0"))
+    + _layout(lines.comment_line("\0"), _WRAPPED)
+    + _layout(lines.journal_line("\0"), _WRAPPED)
     + _layout(lines.summary_line("\0"))
     + re.escape(lines.BLOCK_END)
 )
@@ -201,7 +202,8 @@ def refuse_surrogates(text: str, path: str | None) -> None:
     step = 1 << 18  # in slices: a 200 MB text does not need another 200 MB at once
     for start in range(0, len(text), step):
         try:
-            text[start : start + step].encode("utf-8")
+            # UTF-16 refuses the same lone surrogates as UTF-8, and encodes several times faster.
+            text[start : start + step].encode("utf-16-le")
         except UnicodeEncodeError as problem:
             at = start + problem.start
             message = f"a lone surrogate U+{ord(text[at]):04X} cannot be written as UTF-8"
