@@ -9,7 +9,7 @@ Edit with :func:`attrs.evolve`, which validates the new object too.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import Any
 
@@ -30,15 +30,6 @@ def _check_type(name: str, value: object, kind: type | tuple[type, ...]) -> None
         raise TypeError(f"{name} must be {wanted}, not {type(value).__name__}: {value!r}")
 
 
-def _check_optional(name: str, value: str | None) -> None:
-    _check_type(name, value, (str, type(None)))
-    if value == "None":
-        raise ValueError(
-            f"{name} cannot be the string 'None': the digest writes a missing value as None,"
-            " so it would read back as None"
-        )
-
-
 def _check_utf8(name: str, text: str, value: object) -> None:
     """Refuse what cannot be written as UTF-8.
 
@@ -57,11 +48,52 @@ def _check_utf8(name: str, text: str, value: object) -> None:
         ) from None
 
 
-def _check_line(name: str, terminal: str, line: str, value: object, wraps: bool) -> None:
-    """Check that ``line``, the way the serializer writes the field, is what the grammar reads."""
+_ENTRY_URL = (
+    "an arXiv entry URL with a version of at most 9 digits, like http://arxiv.org/abs/2303.06250v1"
+)
+_DATETIME = (
+    "a timezone-aware datetime whose str() reads back the same, like 2023-03-11 00:11:30+00:00"
+)
+
+# Each field in the order of the text: the grammar's terminal for its line, the function that
+# writes the line from the value as text (what the parser reads, which paper_of_text takes),
+# whether the value may go on on continuation lines, and what the value must be when its line
+# does not match (None: the reason is found in the value).
+_LINES: dict[str, tuple[str, Callable[[Any], str], bool, str | None]] = {
+    "title": ("TITLE_LINE", lines.title_line, False, None),
+    "entry_id": ("ARXIV_ID_LINE", lines.arxiv_id_line, False, _ENTRY_URL),
+    "doi": ("DOI_LINE", lines.doi_line, True, None),
+    # The terms as they are written, bold marks included: one term the writer leaves as it is.
+    "categories": (
+        "CATEGORIES_LINE",
+        lambda text: lines.categories_line((text,) if text else (), None),
+        True,
+        None,
+    ),
+    "pdf_url": ("LINKS_LINE", lines.links_line, False, None),
+    "published": ("PUBLISHED_LINE", lines.published_line, False, _DATETIME),
+    "updated": ("UPDATED_LINE", lines.updated_line, False, _DATETIME),
+    "authors": ("AUTHORS_LINE", lambda text: lines.authors_line((text,)), False, None),
+    "comment": ("COMMENT_LINE", lines.comment_line, True, None),
+    "journal_ref": ("JOURNAL_LINE", lines.journal_line, True, None),
+    "summary": ("SUMMARY_LINE", lines.summary_line, False, None),
+}
+
+
+def _check_line(field: str, value: Any, line: str | None = None) -> None:
+    """Check that the field's line, as it is written, is what the grammar reads.
+
+    ``line`` is written from ``value`` unless given (the tuples of a paper: its categories,
+    written with the primary, and its authors).
+    """
+    terminal, write, wraps, must = _LINES[field]
+    line = write(value) if line is None else line
+    name = f"Paper.{field}"
     _check_utf8(name, line, value)
     if terminal_pattern(terminal).fullmatch(line):
         return
+    if must is not None:
+        raise ValueError(f"{name} must be {must}: {value!r}")
     text = "".join(value) if isinstance(value, tuple) else value
     if isinstance(text, str) and "\n" in text and not wraps:
         reason = "a newline (it is one line in a digest)"
@@ -70,6 +102,18 @@ def _check_line(name: str, terminal: str, line: str, value: object, wraps: bool)
     else:
         reason = "this value (the grammar does not accept it)"
     raise ValueError(f"{name} cannot hold {reason}: {value!r}")
+
+
+def _check_text(field: str, value: str | None, optional: bool = False) -> None:
+    """A str field (``optional``: or None, which is written as the string ``None``)."""
+    name = f"Paper.{field}"
+    _check_type(name, value, (str, type(None)) if optional else str)
+    if optional and value == "None":
+        raise ValueError(
+            f"{name} cannot be the string 'None': the digest writes a missing value as None,"
+            " so it would read back as None"
+        )
+    _check_line(field, value)
 
 
 def _check_terms(name: str, terms: tuple[str, ...], what: str) -> None:
@@ -112,8 +156,7 @@ def _check_categories(paper: Paper) -> None:
                 f"Paper.categories cannot hold {term!r} without bold: it looks bold, so it"
                 f" would read back as the primary category {term[2:-2]!r}"
             )
-    line = lines.categories_line(terms, primary, unbolded)
-    _check_line("Paper.categories", "CATEGORIES_LINE", line, terms, True)
+    _check_line("categories", terms, lines.categories_line(terms, primary, unbolded))
 
 
 def _check_datetime(name: str, value: dt.datetime) -> None:
@@ -126,22 +169,13 @@ def _check_datetime(name: str, value: dt.datetime) -> None:
 
 
 def _validate_paper(paper: Paper) -> None:
-    _check_type("Paper.title", paper.title, str)
-    _check_line("Paper.title", "TITLE_LINE", f"### {paper.title}\n", paper.title, False)
-    _check_type("Paper.entry_id", paper.entry_id, str)
-    _check_utf8("Paper.entry_id", paper.entry_id, paper.entry_id)
-    if not terminal_pattern("ARXIV_ID_LINE").fullmatch(lines.arxiv_id_line(paper.entry_id)):
-        raise ValueError(
-            "Paper.entry_id must be an arXiv entry URL with a version of at most 9 digits,"
-            f" like http://arxiv.org/abs/2303.06250v1: {paper.entry_id!r}"
-        )
-    _check_optional("Paper.doi", paper.doi)
-    _check_line("Paper.doi", "DOI_LINE", lines.doi_line(paper.doi), paper.doi, True)
+    # Field by field in the order of the text. A valid datetime's str() is always a line the
+    # grammar reads, so its line is not matched.
+    _check_text("title", paper.title)
+    _check_text("entry_id", paper.entry_id)
+    _check_text("doi", paper.doi, optional=True)
     _check_categories(paper)
-    _check_optional("Paper.pdf_url", paper.pdf_url)
-    _check_line(
-        "Paper.pdf_url", "LINKS_LINE", lines.links_line(paper.pdf_url), paper.pdf_url, False
-    )
+    _check_text("pdf_url", paper.pdf_url, optional=True)
     _check_datetime("Paper.published", paper.published)
     _check_datetime("Paper.updated", paper.updated)
     _check_terms("Paper.authors", paper.authors, "authors")
@@ -149,46 +183,29 @@ def _validate_paper(paper: Paper) -> None:
         raise ValueError(
             "Paper.authors cannot be ('',): it is written as nothing and reads back as ()"
         )
-    _check_line(
-        "Paper.authors",
-        "AUTHORS_LINE",
-        lines.authors_line(paper.authors),
-        paper.authors,
-        False,
-    )
-    _check_optional("Paper.comment", paper.comment)
-    _check_line(
-        "Paper.comment", "COMMENT_LINE", lines.comment_line(paper.comment), paper.comment, True
-    )
-    _check_optional("Paper.journal_ref", paper.journal_ref)
-    line = lines.journal_line(paper.journal_ref)
-    _check_line("Paper.journal_ref", "JOURNAL_LINE", line, paper.journal_ref, True)
-    _check_type("Paper.summary", paper.summary, str)
-    _check_line(
-        "Paper.summary",
-        "SUMMARY_LINE",
-        lines.summary_line(paper.summary),
-        paper.summary,
-        False,
-    )
+    _check_line("authors", paper.authors, lines.authors_line(paper.authors))
+    _check_text("comment", paper.comment, optional=True)
+    _check_text("journal_ref", paper.journal_ref, optional=True)
+    _check_text("summary", paper.summary)
 
 
+# attrs.evolve(paper, authors=[...]) and the like: any iterable becomes a tuple.
 def _authors(value: Iterable[str]) -> tuple[str, ...]:
-    return value if type(value) is tuple else _tuple_of("Paper.authors", value)
+    return _tuple_of("Paper.authors", value)
 
 
 def _categories(value: Iterable[str]) -> tuple[str, ...]:
-    return value if type(value) is tuple else _tuple_of("Paper.categories", value)
+    return _tuple_of("Paper.categories", value)
 
 
 def _positions(value: Iterable[int]) -> tuple[int, ...]:
-    return value if type(value) is tuple else _tuple_of("Paper.unbolded", value)
+    return _tuple_of("Paper.unbolded", value)
 
 
 def _tuple_of(name: str, value: Any) -> tuple[Any, ...]:
-    # attrs.evolve(paper, authors=[...]) and the like: any iterable becomes a tuple, but a
-    # str is refused (tuple("Alice") would be five one-letter authors).
-    if isinstance(value, (str, bytes)):
+    if type(value) is tuple:
+        return value
+    if isinstance(value, (str, bytes)):  # tuple("Alice") would be five one-letter authors
         raise TypeError(
             f"{name} must be an iterable of values, not {type(value).__name__}: {value!r}"
         )
@@ -498,72 +515,37 @@ def read_categories(value: str) -> tuple[tuple[str, ...], str | None, tuple[int,
     return tuple(terms), primary, unbolded
 
 
-def _datetime_from_text(name: str, terminal: str, line: str, text: str) -> dt.datetime:
-    if not terminal_pattern(terminal).fullmatch(line):
-        raise ValueError(
-            f"{name} must be a timezone-aware datetime whose str() reads back the same,"
-            f" like 2023-03-11 00:11:30+00:00: {text!r}"
-        )
-    try:
-        return dt.datetime.fromisoformat(text)
-    except ValueError as error:
-        raise ValueError(f"{name} is not a valid date and time: {text!r}: {error}") from None
-
-
 def _paper_from_result(result: Any) -> Paper:
-    # Each line as the generator writes it (str.format: None prints as None), checked against
-    # the grammar's terminal for that line in the order of the text, then read back as the
-    # parser reads it.
-    title = f"{result.title}"
-    _check_line("Paper.title", "TITLE_LINE", lines.title_line(title), title, False)
-    entry_id = f"{result.entry_id}"
-    if not terminal_pattern("ARXIV_ID_LINE").fullmatch(lines.arxiv_id_line(entry_id)):
-        raise ValueError(
-            "Paper.entry_id must be an arXiv entry URL with a version, like"
-            f" http://arxiv.org/abs/2303.06250v1: {entry_id!r}"
-        )
-    doi = f"{result.doi}"
-    _check_line("Paper.doi", "DOI_LINE", lines.doi_line(doi), doi, True)
+    # Each value as the generator prints it (str.format: None prints as None), in the order of
+    # the text, and the paper the parser reads from that text, without its validators.
     primary = result.primary_category
     terms = "".join(f"**{t}**, " if t == primary else f"{t}, " for t in result.categories)
-    line = f"- **Categories**: {terms}".rstrip(", ") + "\n"
-    _check_line("Paper.categories", "CATEGORIES_LINE", line, line[18:-1], True)
-    categories = line[18:-1] if len(line) > 18 else None
-    pdf_url = f"{result.pdf_url}"
-    _check_line("Paper.pdf_url", "LINKS_LINE", lines.links_line(pdf_url), pdf_url, False)
-    published = f"{result.published}"
-    line = lines.published_line(published)  # type: ignore[arg-type]
-    _datetime_from_text("Paper.published", "PUBLISHED_LINE", line, published)
-    updated = f"{result.updated}"
-    line = lines.updated_line(updated)  # type: ignore[arg-type]
-    _datetime_from_text("Paper.updated", "UPDATED_LINE", line, updated)
-    authors = ", ".join(author.name for author in result.authors)
-    line = lines.authors_line((authors,))
-    _check_line("Paper.authors", "AUTHORS_LINE", line, authors, False)
-    comment = f"{result.comment}"
-    _check_line("Paper.comment", "COMMENT_LINE", lines.comment_line(comment), comment, True)
-    journal = f"{result.journal_ref}"
-    line = lines.journal_line(journal)
-    _check_line("Paper.journal_ref", "JOURNAL_LINE", line, journal, True)
-    summary = result.summary.replace("\n", " ")
-    summary = f"{summary}"
-    _check_line("Paper.summary", "SUMMARY_LINE", lines.summary_line(summary), summary, False)
+    texts = {
+        "title": f"{result.title}",
+        "entry_id": f"{result.entry_id}",
+        "doi": f"{result.doi}",
+        "categories": terms.rstrip(", ") or None,  # no terms: "- **Categories**:", no space
+        "pdf_url": f"{result.pdf_url}",
+        "published": f"{result.published}",
+        "updated": f"{result.updated}",
+        "authors": ", ".join(author.name for author in result.authors),
+        "comment": f"{result.comment}",
+        "journal_ref": f"{result.journal_ref}",
+        "summary": result.summary.replace("\n", " "),
+    }
+    refused = None
     try:
-        return paper_of_text(
-            title,
-            entry_id,
-            doi,
-            categories,
-            pdf_url,
-            published,
-            updated,
-            authors,
-            comment,
-            journal,
-            summary,
-        )
-    except BadValue as error:  # only the categories can be: the rest was checked above
-        raise ValueError(f"Paper.categories cannot be written: {error}") from None
+        paper = paper_of_text(*texts.values())
+    except BadValue as error:  # two bold terms, a 30 February: the grammar allows them
+        refused = error
+    # The first line, in the order of the text, that the parser would not read is the field
+    # to name: the one Python refused, or one before it that the grammar does not match.
+    for index, (field, text) in enumerate(texts.items()):
+        _check_line(field, text)
+        if refused is not None and refused.index == index:
+            what = "cannot be written" if field == "categories" else "is not a valid date"
+            raise ValueError(f"Paper.{field} {what}: {refused}") from None
+    return paper
 
 
 @attrs.frozen

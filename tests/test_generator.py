@@ -286,6 +286,17 @@ def test_the_two_files_the_generator_did_not_write() -> None:
         ({"authors": [Author("A\nB")]}, "authors", "a newline"),
         ({"comment": "9 pages\n3 figures"}, "comment", "not followed by two spaces"),
         ({"journal_ref": "J.\n"}, "journal_ref", "not followed by two spaces"),
+        # Python refuses a value the grammar allows, and a later line breaks: the value is first.
+        (
+            {"categories": ["cs.CV", "**cs.LG**"], "authors": [Author("A\nB")]},
+            "categories",
+            "second bold category term",
+        ),
+        (
+            {"updated": "2023-02-30 00:00:00+00:00", "authors": [Author("A\nB")]},
+            "updated",
+            "not a valid date",
+        ),
     ],
 )
 def test_from_result_names_the_field_it_cannot_write(
