@@ -483,7 +483,7 @@ def read_categories(value: str) -> tuple[tuple[str, ...], str | None, tuple[int,
     """
     terms = value.split(", ")
     first = terms[0]
-    if value.count("**") == 2 and len(first) >= 4 and first[:2] == first[-2:] == "**":
+    if value.count("**") == 2 and lines.looks_bold(first):
         # The common case, quickly: one bold term, the first, and not repeated.
         terms[0] = first[2:-2]
         if terms.count(terms[0]) == 1:
@@ -491,28 +491,26 @@ def read_categories(value: str) -> tuple[tuple[str, ...], str | None, tuple[int,
         terms[0] = first
     elif "**" not in value:
         return tuple(terms), None, ()
+    written = tuple(terms)
     primary: str | None = None
     bold = 0
-    for index, term in enumerate(terms):
-        if len(term) >= 4 and term.startswith("**") and term.endswith("**"):
+    for index, term in enumerate(written):
+        if lines.looks_bold(term):
             name = term[2:-2]
             if primary is None:
                 primary = name
             elif name != primary:
-                offset = sum(map(len, value.split(", ")[:index])) + 2 * index
                 raise BoldTermError(
                     f"a second bold category term, {term}, after **{primary}**: only the"
                     " primary category is bold",
-                    offset,
+                    sum(map(len, written[:index])) + 2 * index,
                 )
             terms[index] = name
             bold += 1
     if primary is None or terms.count(primary) == bold:
         return tuple(terms), primary, ()
     # The primary again without bold, which the generator never writes: keep where.
-    written = value.split(", ")
-    unbolded = tuple(i for i, t in enumerate(written) if t == primary)
-    return tuple(terms), primary, unbolded
+    return tuple(terms), primary, tuple(i for i, t in enumerate(written) if t == primary)
 
 
 def _paper_from_result(result: Any) -> Paper:
