@@ -95,12 +95,12 @@ def _check_line(field: str, value: Any, line: str | None = None) -> None:
     if must is not None:
         raise ValueError(f"{name} must be {must}: {value!r}")
     text = "".join(value) if isinstance(value, tuple) else value
-    if isinstance(text, str) and "\n" in text and not wraps:
-        reason = "a newline (it is one line in a digest)"
-    elif isinstance(text, str) and "\n" in text:
+    if not (isinstance(text, str) and "\n" in text):
+        reason = "this value (the grammar does not accept it)"
+    elif wraps:
         reason = "a newline not followed by two spaces (a value goes on only on continuation lines)"
     else:
-        reason = "this value (the grammar does not accept it)"
+        reason = "a newline (it is one line in a digest)"
     raise ValueError(f"{name} cannot hold {reason}: {value!r}")
 
 
@@ -116,10 +116,16 @@ def _check_text(field: str, value: str | None, optional: bool = False) -> None:
     _check_line(field, value)
 
 
+def _check_tuple(name: str, value: tuple[Any, ...], kind: type) -> None:
+    _check_type(name, value, tuple)
+    each = f"each of {name}"
+    for item in value:
+        _check_type(each, item, kind)
+
+
 def _check_terms(name: str, terms: tuple[str, ...], what: str) -> None:
-    _check_type(name, terms, tuple)
+    _check_tuple(name, terms, str)
     for term in terms:
-        _check_type(f"each of {name}", term, str)
         if ", " in term:
             raise ValueError(
                 f"{name} cannot hold {term!r}: {what} are joined by ', ', so it would read back"
@@ -132,10 +138,9 @@ def _check_categories(paper: Paper) -> None:
     terms, primary, unbolded = paper.categories, paper.primary_category, paper.unbolded
     _check_terms("Paper.categories", terms, "categories")
     _check_type("Paper.primary_category", primary, (str, type(None)))
-    _check_type("Paper.unbolded", unbolded, tuple)
+    _check_tuple("Paper.unbolded", unbolded, int)
     last = -1
     for index in unbolded:
-        _check_type("each of Paper.unbolded", index, int)
         if isinstance(index, bool):
             raise TypeError(f"each of Paper.unbolded must be int, not bool: {index!r}")
         if not last < index < len(terms) or terms[index] != primary:
@@ -589,15 +594,12 @@ def _validate_digest(digest: Digest) -> None:
         raise ValueError(
             f"Digest.category cannot hold a newline: the header is one line: {digest.category!r}"
         )
-    _check_type("Digest.papers", digest.papers, tuple)
-    for paper in digest.papers:
-        _check_type("each of Digest.papers", paper, Paper)
+    _check_tuple("Digest.papers", digest.papers, Paper)
     if digest.newline not in ("\n", "\r\n"):
         raise ValueError(f"Digest.newline must be '\\n' or '\\r\\n', not {digest.newline!r}")
-    _check_type("Digest.broken", digest.broken, tuple)
+    _check_tuple("Digest.broken", digest.broken, BrokenBlock)
     last = 0
     for block in digest.broken:
-        _check_type("each of Digest.broken", block, BrokenBlock)
         if not last <= block.index <= len(digest.papers):
             raise ValueError(
                 "Digest.broken must be in order, each index between 0 and len(papers):"
