@@ -325,7 +325,29 @@ class Paper:
         ...
         ValueError: Paper.comment cannot hold a newline not followed by two spaces (...): ...
         """
-        return _paper_from_result(result)
+        # Each value as the generator prints it (str.format: None prints as None), in the
+        # order of the text, and the paper the parser reads from it, without its validators.
+        texts: dict[str, Any] = {field: f"{getattr(result, field)}" for field in _LINES}
+        primary = result.primary_category
+        terms = "".join(f"**{t}**, " if t == primary else f"{t}, " for t in result.categories)
+        texts.update(
+            categories=terms.rstrip(", ") or None,  # no terms: "- **Categories**:", no space
+            authors=", ".join(author.name for author in result.authors),
+            summary=result.summary.replace("\n", " "),
+        )
+        refused = None
+        try:
+            paper = paper_of_text(*texts.values())
+        except BadValue as error:  # two bold terms, a 30 February: the grammar allows them
+            refused = error
+        # The first line, in the order of the text, that the parser would not read is the
+        # field to name: the value Python refused, or a line before it the grammar does not match.
+        for index, (field, text) in enumerate(texts.items()):
+            _check_line(field, text)
+            if refused is not None and refused.index == index:
+                what = "cannot be written" if field == "categories" else "is not a valid date"
+                raise ValueError(f"Paper.{field} {what}: {refused}") from None
+        return paper
 
     @property
     def arxiv_id(self) -> str:
@@ -516,39 +538,6 @@ def read_categories(value: str) -> tuple[tuple[str, ...], str | None, tuple[int,
         return tuple(terms), primary, ()
     # The primary again without bold, which the generator never writes: keep where.
     return tuple(terms), primary, tuple(i for i, t in enumerate(written) if t == primary)
-
-
-def _paper_from_result(result: Any) -> Paper:
-    # Each value as the generator prints it (str.format: None prints as None), in the order of
-    # the text, and the paper the parser reads from that text, without its validators.
-    primary = result.primary_category
-    terms = "".join(f"**{t}**, " if t == primary else f"{t}, " for t in result.categories)
-    texts = {
-        "title": f"{result.title}",
-        "entry_id": f"{result.entry_id}",
-        "doi": f"{result.doi}",
-        "categories": terms.rstrip(", ") or None,  # no terms: "- **Categories**:", no space
-        "pdf_url": f"{result.pdf_url}",
-        "published": f"{result.published}",
-        "updated": f"{result.updated}",
-        "authors": ", ".join(author.name for author in result.authors),
-        "comment": f"{result.comment}",
-        "journal_ref": f"{result.journal_ref}",
-        "summary": result.summary.replace("\n", " "),
-    }
-    refused = None
-    try:
-        paper = paper_of_text(*texts.values())
-    except BadValue as error:  # two bold terms, a 30 February: the grammar allows them
-        refused = error
-    # The first line, in the order of the text, that the parser would not read is the field
-    # to name: the one Python refused, or one before it that the grammar does not match.
-    for index, (field, text) in enumerate(texts.items()):
-        _check_line(field, text)
-        if refused is not None and refused.index == index:
-            what = "cannot be written" if field == "categories" else "is not a valid date"
-            raise ValueError(f"Paper.{field} {what}: {refused}") from None
-    return paper
 
 
 @attrs.frozen
