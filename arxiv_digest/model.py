@@ -123,20 +123,20 @@ def _check_tuple(name: str, value: tuple[Any, ...], kind: type) -> None:
         _check_type(each, item, kind)
 
 
-def _check_terms(name: str, terms: tuple[str, ...], what: str) -> None:
-    _check_tuple(name, terms, str)
+def _check_terms(field: str, terms: tuple[str, ...]) -> None:
+    _check_tuple(f"Paper.{field}", terms, str)
     for term in terms:
         if ", " in term:
             raise ValueError(
-                f"{name} cannot hold {term!r}: {what} are joined by ', ', so it would read back"
-                " as two"
+                f"Paper.{field} cannot hold {term!r}: {field} are joined by ', ', so it would"
+                " read back as two"
             )
 
 
 def _check_categories(paper: Paper) -> None:
     """The generator's rule: every term equal to the primary is bold, except the ``unbolded``."""
     terms, primary, unbolded = paper.categories, paper.primary_category, paper.unbolded
-    _check_terms("Paper.categories", terms, "categories")
+    _check_terms("categories", terms)
     _check_type("Paper.primary_category", primary, (str, type(None)))
     _check_tuple("Paper.unbolded", unbolded, int)
     last = -1
@@ -164,7 +164,8 @@ def _check_categories(paper: Paper) -> None:
     _check_line("categories", terms, lines.categories_line(terms, primary, unbolded))
 
 
-def _check_datetime(name: str, value: dt.datetime) -> None:
+def _check_datetime(field: str, value: dt.datetime) -> None:
+    name = f"Paper.{field}"
     _check_type(name, value, dt.datetime)
     offset = value.utcoffset()
     if offset is None:
@@ -181,9 +182,9 @@ def _validate_paper(paper: Paper) -> None:
     _check_text("doi", paper.doi, optional=True)
     _check_categories(paper)
     _check_text("pdf_url", paper.pdf_url, optional=True)
-    _check_datetime("Paper.published", paper.published)
-    _check_datetime("Paper.updated", paper.updated)
-    _check_terms("Paper.authors", paper.authors, "authors")
+    _check_datetime("published", paper.published)
+    _check_datetime("updated", paper.updated)
+    _check_terms("authors", paper.authors)
     if paper.authors == ("",):
         raise ValueError(
             "Paper.authors cannot be ('',): it is written as nothing and reads back as ()"
