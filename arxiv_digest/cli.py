@@ -882,26 +882,17 @@ def select_command(**given: Any) -> None:
             _fail(str(error))
     quiet = given["quiet"]
     work = _conversion(paths, "nothing written", quiet).work
-    # The outputs' folders are made if needed: the first run of a scheduled job just works.
-    folders = [output if output_format == "digest" else os.path.dirname(output)]
-    for folder in [*folders, os.path.dirname(given["seen"] or "")]:
-        if folder:
-            os.makedirs(folder, exist_ok=True)
     found = select_archive(
         work, query, seen=state, blocks=output_format == "digest", jobs=given["jobs"] or cores()
     )
     for problem in found.errors:
         click.echo(error_line(problem), err=True)
     title = given["title"] or f"arXiv: {query.describe()}"
-    emitted, failed = write_selection(
-        found.selected, output_format, output, title=title, feed_url=given["feed_url"]
+    _, failed = write_selection(
+        found.selected, output_format, output, title=title, feed_url=given["feed_url"], seen=state
     )
     for problem in failed:
         click.echo(error_line(problem), err=True)
-    if state is not None:  # only once the output is in place
-        for item in emitted:
-            state.add(item.paper)
-        state.save()
     if not quiet:
         click.echo(found.summary(time.perf_counter() - started), err=True)
     sys.exit(found.exit_status(len(failed)))
