@@ -756,24 +756,6 @@ def collect(
 
 # --------------------------------------------------------------------------- select
 
-# Config file keys -> this command's parameter names (select.CONFIG_KEYS lists the keys).
-_SELECT_PARAMETERS = {
-    "paths": "paths",
-    "match": "match",
-    "exclude": "exclude",
-    "in": "fields",
-    "author": "authors",
-    "category": "categories",
-    "from": "start",
-    "to": "end",
-    "seen": "seen",
-    "format": "output_format",
-    "output": "output",
-    "title": "title",
-    "feed-url": "feed_url",
-    "jobs": "jobs",
-}
-
 
 @main.command("select")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
@@ -849,8 +831,10 @@ def select_command(**given: Any) -> None:
         except (SelectError, OSError) as error:
             where = f"{given['config']}: " if isinstance(error, OSError) else ""
             _fail(f"{where}{_reason(error)}")
+        # A config key is the long option (or, for paths, the argument) of the same name.
+        names = {o.lstrip("-"): p.name for p in context.command.params for o in p.opts}
         for key, value in config.items():
-            name = _SELECT_PARAMETERS[key]
+            name = names[key]
             if context.get_parameter_source(name) in (None, click.core.ParameterSource.DEFAULT):
                 given[name] = value
     paths, output, output_format = given["paths"], given["output"], given["output_format"]
