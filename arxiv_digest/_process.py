@@ -102,6 +102,8 @@ def end(status: int) -> NoReturn:
 def bug_guard(command: F) -> F:
     """Wrap a command: Ctrl-C, a closed pipe, an I/O error and a bug each end in one line.
 
+    An :class:`~arxiv_digest.errors.OptionError` is click's usage error for its option.
+
     >>> def broken() -> None:
     ...     raise KeyError("x")
     >>> import contextlib, io
@@ -120,10 +122,16 @@ def bug_guard(command: F) -> F:
         import click
 
         stop_on_sigterm()
+        from .errors import OptionError
+
         try:
             return command(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except OptionError as error:  # a command module's refusal of an option: a usage error
+            if error.option is None:
+                raise click.UsageError(str(error)) from None
+            raise click.BadParameter(str(error), param_hint=error.option) from None
         except KeyboardInterrupt:
             interrupted()
         except BrokenPipeError:

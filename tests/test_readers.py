@@ -249,7 +249,7 @@ def test_parse_paper_takes_one_block_only() -> None:
     with pytest.raises(DigestSyntaxError) as two:
         parse_paper(TEXT[first:third])
     assert two.value.line == TEXT.count("\n", first, second) + 1
-    assert two.value.message.endswith("found the title line")
+    assert two.value.message == "expected the end of the block, found the title line"
 
 
 def test_real_quirks_are_read_as_values() -> None:
