@@ -390,8 +390,8 @@ def check_file(
     with one kind of line ending, a second reads it a chunk at a time, as a lenient parse
     does, and yields each finding once no later block can sort before it. A file the first
     pass finds broken that way (not UTF-8, a byte-order mark, mixed or lone-CR line endings)
-    is read whole, so its one error is reported exactly as when it is. However it is read, a
-    file gives the same findings in the same order.
+    is read whole after all, so that its one error is worded as a whole read words it.
+    However it is read, a file gives the same findings in the same order.
 
     >>> path = "tests/corpus/cs.CV/2023/03/20230311.md"
     >>> check_file(path)
