@@ -31,6 +31,21 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def failure(path: str, error: Exception) -> str:
+    """The one-line report of a file left out: ``path:line:col: message``, or the I/O error.
+
+    >>> failure("x.md", FileNotFoundError(2, "No such file or directory"))
+    'x.md: cannot read: No such file or directory'
+    """
+    from .errors import DigestSyntaxError
+
+    if isinstance(error, DigestSyntaxError):
+        return str(error).split("\n")[0]
+    if isinstance(error, OSError):
+        return f"{path}: cannot read: {error.strerror or error}"
+    return f"{path}: {error}"
+
+
 def batch_note() -> str:
     """What a summary adds when pre-commit (``PRE_COMMIT=1``) may pass the files in batches."""
     if os.environ.get("PRE_COMMIT"):

@@ -17,6 +17,7 @@ from ._report import (
     Printed,
     batch_note,
     error_line,
+    failure,
     finding_dict,
     finding_line,
     json_document,
@@ -158,8 +159,7 @@ class CheckReport:
         paths = [path for path, _root in self.found.files]
         for result in check_files(paths, jobs):
             if result.error is not None:
-                reason = result.error.strerror or result.error
-                self.errors.append(f"{result.path}: cannot read: {reason}")
+                self.errors.append(failure(result.path, result.error))
                 yield []
                 continue
             self.checked += 1
