@@ -27,59 +27,31 @@ _own_process = False
 
 
 def stop(signum: int, frame: object) -> NoReturn:
-    """A signal handler that ends the process with ``128 + signum``, through ``finally``s.
-
-    >>> stop(15, None)
-    Traceback (most recent call last):
-    ...
-    SystemExit: 143
-    """
+    """A signal handler that ends the process with ``128 + signum``, through ``finally``s."""
     raise SystemExit(128 + signum)
 
 
 def stop_on_sigterm() -> None:
-    """Turn SIGTERM into :func:`stop`, so temporary files are removed on the way out.
-
-    >>> stop_on_sigterm(); signal.getsignal(signal.SIGTERM) is stop
-    True
-    """
+    """Turn SIGTERM into :func:`stop`, so temporary files are removed on the way out."""
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, stop)
 
 
 def interrupted(detail: str = "") -> NoReturn:
-    """Say ``arxiv-digest: interrupted`` (and ``detail``) on stderr, and exit with 130.
-
-    >>> interrupted(" after 2 files")
-    Traceback (most recent call last):
-    ...
-    SystemExit: 130
-    """
+    """Say ``arxiv-digest: interrupted`` (and ``detail``) on stderr, and exit with 130."""
     sys.stderr.write(f"arxiv-digest: interrupted{detail}\n")
     sys.stderr.flush()
     sys.exit(EXIT_INTERRUPTED)
 
 
 def own_process() -> None:
-    """Say that this process is the command (the console script): :func:`end` may skip teardown.
-
-    >>> callable(own_process)  # called by the console script only
-    True
-    """
+    """Say that this process is the command (the console script): :func:`end` may skip teardown."""
     global _own_process
     _own_process = True
 
 
 def end(status: int) -> NoReturn:
-    """Exit with ``status``: at once when this process is the command and nothing else runs.
-
-    Called from Python (``run``, click's test runner), it is an ordinary ``sys.exit``.
-
-    >>> end(1)
-    Traceback (most recent call last):
-    ...
-    SystemExit: 1
-    """
+    """Exit with ``status``: at once when this process is the command, else by ``sys.exit``."""
     threading = sys.modules.get("threading")
     multiprocessing = sys.modules.get("multiprocessing")
     if (
@@ -100,19 +72,7 @@ def end(status: int) -> NoReturn:
 
 
 def bug_guard(command: F) -> F:
-    """Wrap a command: Ctrl-C, a closed pipe, an I/O error and a bug each end in one line.
-
-    >>> def broken() -> None:
-    ...     raise KeyError("x")
-    >>> import contextlib, io
-    >>> with contextlib.redirect_stderr(io.StringIO()) as said:
-    ...     bug_guard(broken)()
-    Traceback (most recent call last):
-    ...
-    SystemExit: 3
-    >>> said.getvalue().split(": ")[1]
-    'internal error (this is a bug in arxiv-digest; please report it with the command you ran)'
-    """
+    """Wrap a command: Ctrl-C, a closed pipe, an I/O error, a bug (3) each end in one line."""
     import functools
 
     @functools.wraps(command)
@@ -120,10 +80,16 @@ def bug_guard(command: F) -> F:
         import click
 
         stop_on_sigterm()
+        from .errors import OptionError
+
         try:
             return command(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except OptionError as error:  # a command module's refusal of an option: a usage error
+            if error.option is None:
+                raise click.UsageError(str(error)) from None
+            raise click.BadParameter(str(error), param_hint=error.option) from None
         except KeyboardInterrupt:
             interrupted()
         except BrokenPipeError:
@@ -146,16 +112,7 @@ def bug_guard(command: F) -> F:
 
 
 def standalone(main: Callable[[], Any]) -> NoReturn:
-    """Run click's ``main`` (not standalone) and exit as click's standalone mode would.
-
-    Except for Ctrl-C while click parses the arguments, before a command has started: click
-    says ``Aborted!`` with status 1; here it is ``interrupted`` and 130, as anywhere else.
-
-    >>> standalone(lambda: 1)
-    Traceback (most recent call last):
-    ...
-    SystemExit: 1
-    """
+    """Run click's ``main`` and exit as its standalone mode would, but Ctrl-C is 130."""
     import click
 
     try:

@@ -22,43 +22,39 @@ Printed = tuple[str, bool]
 
 
 def error_line(problem: str) -> str:
-    """A problem as the commands say it on stderr.
-
-    >>> error_line("a.md: cannot read: No such file or directory")
-    'arxiv-digest: error: a.md: cannot read: No such file or directory'
-    """
+    """A problem as the commands say it on stderr: ``arxiv-digest: error: ...``."""
     return f"arxiv-digest: error: {problem}"
 
 
 def plural(count: int, word: str) -> str:
-    """``count`` and ``word``, with an ``s`` unless the count is one.
-
-    >>> plural(1, "file"), plural(2, "file"), plural(0, "error")
-    ('1 file', '2 files', '0 errors')
-    """
+    """``count`` and ``word``, with an ``s`` unless the count is one."""
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def batch_note() -> str:
-    """What a summary adds when pre-commit runs the command: it may be one of several runs.
+def failure(path: str, error: Exception) -> str:
+    """The one-line report of a file left out: ``path:line:col: message``, or the I/O error.
 
-    pre-commit passes a hook's files in batches when they do not fit one command line (an
-    archive of thousands of days does not), and sets ``PRE_COMMIT=1``.
-
-    >>> os.environ.pop("PRE_COMMIT", None) and None; batch_note()
-    ''
+    >>> failure("x.md", FileNotFoundError(2, "No such file or directory"))
+    'x.md: cannot read: No such file or directory'
     """
+    from .errors import DigestSyntaxError
+
+    if isinstance(error, DigestSyntaxError):
+        return str(error).split("\n")[0]
+    if isinstance(error, OSError):
+        return f"{path}: cannot read: {error.strerror or error}"
+    return f"{path}: {error}"
+
+
+def batch_note() -> str:
+    """What a summary adds when pre-commit (``PRE_COMMIT=1``) may pass the files in batches."""
     if os.environ.get("PRE_COMMIT"):
         return " in this batch (pre-commit may pass the files in several)"
     return ""
 
 
 def github_escape(text: str, *, property_value: bool = False) -> str:
-    """Escape as the GitHub Actions toolkit does (``escapeData`` / ``escapeProperty``).
-
-    >>> github_escape("50%\\nmore"), github_escape("a:b,c", property_value=True)
-    ('50%25%0Amore', 'a%3Ab%2Cc')
-    """
+    """Escape as the GitHub Actions toolkit does (``escapeData`` / ``escapeProperty``)."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if property_value:
         text = text.replace(":", "%3A").replace(",", "%2C")
@@ -66,15 +62,8 @@ def github_escape(text: str, *, property_value: bool = False) -> str:
 
 
 def annotation(level: str, message: str, **properties: object) -> str:
-    """A GitHub Actions workflow command: ``::level key=value,...::message``, escaped.
-
-    A property without a value (the line of a finding about a folder) is left out; the title
-    is always there.
-
-    >>> annotation("error", "AD101 wrong date", file="a.md", line=1, col=0, title="AD101")
-    '::error file=a.md,line=1,title=AD101::AD101 wrong date'
-    """
-    fields = ",".join(
+    """A GitHub Actions command: ``::level key=value,...::message``, escaped."""
+    fields = ",".join(  # a property without a value (a folder's line: 0) is left out
         f"{key}={github_escape(str(value), property_value=True)}"
         for key, value in properties.items()
         if value or key == "title"
@@ -83,15 +72,7 @@ def annotation(level: str, message: str, **properties: object) -> str:
 
 
 def finding_line(finding: Finding, output_format: str) -> str:
-    """A finding as ``check`` and ``fix`` print it: ``text`` or a ``github`` annotation.
-
-    >>> from arxiv_digest.checks import Finding
-    >>> finding = Finding("a.md", 3, 1, "AD104", "not sorted")
-    >>> finding_line(finding, "text")
-    'a.md:3:1: AD104 not sorted'
-    >>> finding_line(finding, "github")
-    '::error file=a.md,line=3,col=1,title=AD104::AD104 not sorted'
-    """
+    """A finding as ``check`` and ``fix`` print it: ``text`` or a ``github`` annotation."""
     if output_format == "github":
         return annotation(
             "error",
@@ -105,12 +86,7 @@ def finding_line(finding: Finding, output_format: str) -> str:
 
 
 def finding_dict(finding: Finding) -> dict[str, object]:
-    """A finding in a JSON document: path, line, column, code, message.
-
-    >>> from arxiv_digest.checks import Finding
-    >>> finding_dict(Finding("a.md", 3, 1, "AD104", "not sorted"))["column"]
-    1
-    """
+    """A finding in a JSON document: path, line, column, code, message."""
     return {
         "path": finding.path,
         "line": finding.line,
@@ -121,29 +97,14 @@ def finding_dict(finding: Finding) -> dict[str, object]:
 
 
 def json_document(document: dict[str, Any]) -> str:
-    """A command's JSON document, as it prints it: indented, not escaped to ASCII.
-
-    >>> print(json_document({"checked": 1}))
-    {
-      "checked": 1
-    }
-    """
+    """A command's JSON document, as it prints it: indented, not escaped to ASCII."""
     import json
 
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 class Progress:
-    """Lines for stdout and stderr, and a progress bar on stderr that they do not garble.
-
-    ``progress`` is --progress/--no-progress; by default (None) the bar is shown when ``auto``
-    says so and stderr is a terminal, after ``wait`` seconds of work.
-
-    >>> with Progress(2, False) as out:
-    ...     out.echo("a line")
-    ...     out.advance()
-    a line
-    """
+    """Lines for stdout and stderr, and a progress bar on stderr that they do not garble."""
 
     def __init__(
         self,
@@ -155,6 +116,7 @@ class Progress:
         wait: float = 0.0,
         bar_format: str | None = None,
     ) -> None:
+        # --progress/--no-progress, or by default (None) when ``auto`` says so on a terminal.
         self.bar: Any = None
         if progress or (progress is None and auto and sys.stderr.isatty()):
             from tqdm import tqdm

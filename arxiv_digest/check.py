@@ -17,6 +17,7 @@ from ._report import (
     Printed,
     batch_note,
     error_line,
+    failure,
     finding_dict,
     finding_line,
     json_document,
@@ -25,7 +26,7 @@ from ._report import (
 from .checks import RULES, Finding, check_files
 from .files import DIGEST_NAME, find_digests
 
-__all__ = ["CheckReport", "rule_codes", "selected", "temporary_line"]
+__all__ = ["CheckReport", "rule_codes", "selected"]
 
 
 def rule_codes(values: Iterable[str]) -> tuple[str, ...]:
@@ -56,10 +57,10 @@ def selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool:
     return (not select or code.startswith(tuple(select))) and not code.startswith(tuple(ignore))
 
 
-def temporary_line(paths: Sequence[str]) -> str:
-    """The one line that names the temporary files a killed run left (``check``).
+def _temporary_line(paths: Sequence[str]) -> str:
+    """The one line that names the temporary files a killed run left.
 
-    >>> print(temporary_line(["a/.20230311.md.arxiv-digest-7-x.tmp"]))
+    >>> print(_temporary_line(["a/.20230311.md.arxiv-digest-7-x.tmp"]))
     arxiv-digest: warning: 1 temporary file left by an interrupted run (the next fix, from-json or collect there removes it when no process holds it): a/.20230311.md.arxiv-digest-7-x.tmp
     """  # noqa: E501
     names = ", ".join(paths[:5]) + (f", and {len(paths) - 5} more" if paths[5:] else "")
@@ -158,8 +159,7 @@ class CheckReport:
         paths = [path for path, _root in self.found.files]
         for result in check_files(paths, jobs):
             if result.error is not None:
-                reason = result.error.strerror or result.error
-                self.errors.append(f"{result.path}: cannot read: {reason}")
+                self.errors.append(failure(result.path, result.error))
                 yield []
                 continue
             self.checked += 1
@@ -191,7 +191,7 @@ class CheckReport:
             return [(self.json() + "\n", False)]
         notes = [error_line(problem) for problem in self.errors]
         if self.found.temporary:
-            notes.append(temporary_line(self.found.temporary))
+            notes.append(_temporary_line(self.found.temporary))
         return [(note + "\n", True) for note in notes] + [(self.summary() + "\n", False)]
 
     def json(self) -> str:
@@ -221,17 +221,15 @@ class CheckReport:
         >>> CheckReport(["nope.md"]).summary()
         'Checked 0 files; 1 error (see above): not everything was checked.'
         """
-        skipped = len(self.found.skipped)
-        skipped_note = f" ({skipped} skipped)" if skipped else ""
-        files = "file" if self.checked == 1 else "files"
-        found = self.problems
+        found, checked = self.problems, plural(self.checked, "file")
         if found:
             summary = (
-                f"Found {plural(found, 'problem')} in {len(self.failing)} of {self.checked}"
-                f" {files} checked{batch_note()}{skipped_note}"
+                f"Found {plural(found, 'problem')} in {len(self.failing)} of {checked} checked"
             )
         else:
-            summary = f"Checked {self.checked} {files}{batch_note()}{skipped_note}"
+            summary = f"Checked {checked}"
+        skipped = len(self.found.skipped)
+        summary += batch_note() + (f" ({skipped} skipped)" if skipped else "")
         if self.errors:
             errors_note = f"{plural(len(self.errors), 'error')} (see above)"
             return f"{summary}; {errors_note}: not everything was checked."

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import attrgetter
 from typing import Any
 
 import attrs
@@ -20,6 +21,7 @@ from .errors import DigestSyntaxError
 from .files import path_parts
 from .model import Paper
 from .pool import STREAM_BYTES  # a file this big is checked a block at a time
+from .serializer import serialize_paper
 
 __all__ = [
     "RULES",
@@ -28,8 +30,6 @@ __all__ = [
     "Finding",
     "check_file",
     "check_files",
-    "check_path",
-    "check_stream",
     "check_text",
 ]
 
@@ -66,7 +66,7 @@ _PDF = r"https?://arxiv\.org/pdf/(?P<id>.+?)(?:v(?P<version>[1-9][0-9]*))?(?:\.p
 _CLEAN_ENTRY = re.compile(rf"http://arxiv\.org/abs/(?:{_NEW_ID}|{_OLD_ID})v[1-9][0-9]*")
 _ABS = len("http://arxiv.org/abs/")
 _PDF_STARTS = ("http://arxiv.org/pdf/", "https://arxiv.org/pdf/")
-_DAY_FILE = re.compile(r"(?P<year>[0-9]{4})(?P<month>[0-9]{2})(?P<day>[0-9]{2})\.md")
+_DAY_FILE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})\.md")
 
 
 @attrs.frozen
@@ -98,39 +98,26 @@ class Finding:
         return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
 
 
-def _field_lines(paper: Paper) -> dict[str, int]:
-    """Line offsets, from the title line, of each field of a paper as it is written."""
-    offsets: dict[str, int] = {}
-    line = 0
-    for name, text in (
-        ("title", lines.title_line(paper.title)),
-        ("entry_id", lines.arxiv_id_line(paper.entry_id)),
-        ("doi", lines.doi_line(paper.doi)),
-        (
-            "categories",
-            lines.categories_line(paper.categories, paper.primary_category, paper.unbolded),
-        ),
-        ("pdf_url", lines.links_line(paper.pdf_url)),
-        ("published", lines.published_line(paper.published)),
-        ("updated", lines.updated_line(paper.updated)),
-    ):
-        offsets[name] = line
-        line += text.count("\n")
-    return offsets
+_ORDER = attrgetter("line", "column", "code")  # how findings are sorted
 
 
-def _value_column(write_line: Callable[[Any], str]) -> int:
-    """Where a field's value starts on its line (1-based), from the serializer's layout."""
-    return write_line("\0").index("\0") + 1
+def _syntax(name: str, error: DigestSyntaxError) -> Finding:
+    return Finding(name, error.line, error.column, "AD001", error.message)
 
 
-_VALUE_COLUMN = {
-    "title": _value_column(lines.title_line),
-    "entry_id": _value_column(lines.arxiv_id_line),
-    "categories": _value_column(lambda value: lines.categories_line((value,), None)),
-    "pdf_url": _value_column(lines.links_line),
-    "published": _value_column(lines.published_line),
-    "updated": _value_column(lines.updated_line),
+def _value_start(write_line: Callable[[Any], str]) -> str:
+    """A field's line up to where its value starts, as the serializer writes it."""
+    line = write_line("\0")
+    return line[: line.index("\0")]
+
+
+#: The fields a rule points at, each with the start of its line up to its value.
+_VALUE_START = {
+    "entry_id": _value_start(lines.arxiv_id_line),
+    "categories": _value_start(lambda value: lines.categories_line((value,), None)),
+    "pdf_url": _value_start(lines.links_line),
+    "published": _value_start(lines.published_line),
+    "updated": _value_start(lines.updated_line),
 }
 
 
@@ -148,53 +135,144 @@ def _utc_date(when: dt.datetime) -> dt.date | str:
         return f"a day before {dt.date.min}" if when.year == 1 else f"a day after {dt.date.max}"
 
 
-def _paper_findings(path: str, line: int, paper: Paper, day: dt.date) -> Iterator[Finding]:
-    def at(field: str, code: str, message: str) -> Finding:
-        # The field's line is worked out only for a finding: most papers have none.
-        return Finding(path, line + _field_lines(paper)[field], _VALUE_COLUMN[field], code, message)
+class _PaperRules:
+    """The rules of each paper, and those across the papers of a file (AD103, AD104).
 
-    published_day = _utc_date(paper.published)
-    if published_day != day:
-        yield at(
-            "published",
-            "AD201",
-            f"published on {published_day} (UTC), but the digest is for {day}",
-        )
-    if paper.updated < paper.published:
-        yield at(
-            "updated", "AD202", f"updated {paper.updated} is before published {paper.published}"
-        )
-    entry = re.fullmatch(_ENTRY, paper.entry_id)
-    ident = paper.arxiv_id
-    if entry is None or not (re.fullmatch(_NEW_ID, ident) or re.fullmatch(_OLD_ID, ident)):
-        yield at(
-            "entry_id",
-            "AD204",
-            f"malformed arXiv identifier {paper.entry_id!r}: expected http://arxiv.org/abs/"
-            "<YYMM.NNNNN or archive/YYMMNNN>v<version>",
-        )
-    if paper.pdf_url is not None:
-        pdf = re.fullmatch(_PDF, paper.pdf_url)
-        version = None if pdf is None or pdf["version"] is None else int(pdf["version"])
-        if pdf is None or pdf["id"] != ident or version not in (None, paper.version):
-            yield at(
-                "pdf_url",
-                "AD203",
-                f"PDF link {paper.pdf_url!r} is not {ident} version {paper.version}",
+    Fed the papers in file order with their first lines, by a whole digest or a stream.
+    """
+
+    def __init__(self, name: str, day: dt.date) -> None:
+        self.name = name
+        self.day = day
+        self.seen: dict[str, int] = {}
+        self.previous: Paper | None = None
+
+    def findings(self, line: int, paper: Paper) -> Sequence[Finding]:
+        """The findings of the next paper, which starts at ``line``."""
+        # Most papers break no rule: one quick test per rule says so, sparing check the full
+        # rules' regular expressions and messages for all but a few papers (it pays).
+        entry_id, published, pdf_url = paper.entry_id, paper.published, paper.pdf_url
+        previous = self.previous
+        tail = entry_id[_ABS:]  # the id and version, as the PDF link ends
+        if (
+            _CLEAN_ENTRY.fullmatch(entry_id)
+            and (
+                pdf_url is None or (pdf_url.endswith(tail) and pdf_url[: -len(tail)] in _PDF_STARTS)
             )
-    if paper.primary_category is None:
-        # Since the generator bolds every term equal to the primary, no bold term means the
-        # API's primary was not among the terms, or there were no terms at all.
-        if paper.categories:
-            yield at("categories", "AD205", "no primary category: no category term is bold")
-        else:
+            and (previous is None or published >= previous.published)
+            and paper.updated >= published
+            and paper.primary_category is not None
+            and _utc_date(published) == self.day
+        ):
+            ident = tail[: tail.rindex("v")]  # paper.arxiv_id, of a clean entry
+            if ident not in self.seen:
+                self.seen[ident] = line
+                self.previous = paper
+                return ()
+        return list(self._findings(line, paper))
+
+    def _findings(self, line: int, paper: Paper) -> Iterator[Finding]:
+        """The findings of the next paper, every rule run in full."""
+        name, day, previous, ident = self.name, self.day, self.previous, paper.arxiv_id
+        self.previous = paper
+
+        def at(field: str, code: str, message: str) -> Finding:
+            # Where the field is written is worked out only for a finding: most papers have none.
+            start = _VALUE_START[field]
+            block = serialize_paper(paper)
+            lines_before = block.count("\n", 0, block.index("\n" + start.rstrip())) + 1
+            return Finding(name, line + lines_before, len(start) + 1, code, message)
+
+        first = self.seen.setdefault(ident, line)
+        if first != line:
             yield Finding(
-                path,
-                line + _field_lines(paper)["categories"],
-                _VALUE_COLUMN["categories"] - 1,
-                "AD205",
-                "no primary category: the paper has no categories",
+                name, line, 1, "AD103", f"paper {ident} is repeated: first listed at line {first}"
             )
+        if previous is not None and paper.published < previous.published:
+            yield at(
+                "published",
+                "AD104",
+                f"published {paper.published} is before the previous paper's {previous.published}",
+            )
+        published_day = _utc_date(paper.published)
+        if published_day != day:
+            yield at(
+                "published",
+                "AD201",
+                f"published on {published_day} (UTC), but the digest is for {day}",
+            )
+        if paper.updated < paper.published:
+            yield at(
+                "updated", "AD202", f"updated {paper.updated} is before published {paper.published}"
+            )
+        entry = re.fullmatch(_ENTRY, paper.entry_id)
+        if entry is None or not (re.fullmatch(_NEW_ID, ident) or re.fullmatch(_OLD_ID, ident)):
+            yield at(
+                "entry_id",
+                "AD204",
+                f"malformed arXiv identifier {paper.entry_id!r}: expected http://arxiv.org/abs/"
+                "<YYMM.NNNNN or archive/YYMMNNN>v<version>",
+            )
+        if paper.pdf_url is not None:
+            pdf = re.fullmatch(_PDF, paper.pdf_url)
+            version = None if pdf is None or pdf["version"] is None else int(pdf["version"])
+            if pdf is None or pdf["id"] != ident or version not in (None, paper.version):
+                yield at(
+                    "pdf_url",
+                    "AD203",
+                    f"PDF link {paper.pdf_url!r} is not {ident} version {paper.version}",
+                )
+        if paper.primary_category is None:
+            # Since the generator bolds every term equal to the primary, no bold term means the
+            # API's primary was not among the terms, or there were no terms at all.
+            if paper.categories:
+                yield at("categories", "AD205", "no primary category: no category term is bold")
+            else:  # "- **Categories**:" ends the line: the column after it
+                empty = at(
+                    "categories", "AD205", "no primary category: the paper has no categories"
+                )
+                yield attrs.evolve(empty, column=empty.column - 1)
+
+
+def _header_findings(name: str, label: str, day: dt.date) -> Iterator[Finding]:
+    """AD101 and AD102: the header's date against the file's name and its YYYY/MM folders."""
+    parts = path_parts(name)
+    named = _DAY_FILE.fullmatch(parts[-1]) if parts else None
+    if named is None:
+        return
+    year, month, _ = named.groups()
+    stamp = "-".join(named.groups())
+    if stamp != day.isoformat():
+        # The date ends the header line: its last occurrence there is it.
+        column = lines.header_line(label, day).rindex(day.isoformat()) + 1
+        yield Finding(
+            name, 1, column, "AD101", f"header date {day} is not the file name date {stamp}"
+        )
+    folders = "/".join(parts[-3:-1])
+    if re.fullmatch("[0-9]{4}/[0-9]{2}", folders) and folders != f"{year}/{month}":
+        yield Finding(
+            name, 1, 1, "AD102", f"file {parts[-1]} is in folder {folders}, not {year}/{month}"
+        )
+
+
+def _cr_findings(name: str, text: str, first_line: int) -> Iterator[Finding]:
+    """AD206 for each CRLF of ``text``, which starts at ``first_line`` of an LF file."""
+    # One pass: the line number is carried from one CRLF to the next, never counted again
+    # from the start of the text (that made a file with a CR on every line quadratic).
+    line, counted = first_line, 0
+    pos = text.find("\r\n")
+    while pos >= 0:
+        line += text.count("\n", counted, pos)
+        counted = pos
+        start = text.rfind("\n", 0, pos) + 1
+        yield Finding(
+            name,
+            line,
+            pos - start + 1,
+            "AD206",
+            "line ends with CRLF, but the file's lines end with LF: the CR is part of the value",
+        )
+        pos = text.find("\r\n", pos + 2)
 
 
 @attrs.define
@@ -203,9 +281,10 @@ class DigestRecord:
 
     ``label`` and ``date`` are the header's (``None`` when the header does not parse),
     ``papers`` counts the paper blocks (broken ones too), ``ids`` maps each arXiv ID to the
-    line of its first block. Gathered by the same parse that checks the file.
+    line of its first block. Gathered by the same parse that checks the file
+    (:func:`check_files` gives it).
 
-    >>> record = check_record("tests/corpus/cs.CV/2023/03/20230311.md")
+    >>> record = next(check_files(["tests/corpus/cs.CV/2023/03/20230311.md"])).record
     >>> record.label, record.date, record.papers, record.ids["2303.06250"]
     ('cs.CV', datetime.date(2023, 3, 11), 45, 2)
     """
@@ -214,48 +293,6 @@ class DigestRecord:
     date: dt.date | None = None
     papers: int = 0
     ids: dict[str, int] = attrs.field(factory=dict, repr=lambda ids: f"<{len(ids)} ids>")
-
-
-def check_record(path: str | os.PathLike[str]) -> DigestRecord:
-    """The :class:`DigestRecord` of a digest file (what :func:`check_files` gathers).
-
-    >>> check_record("tests/corpus/cs.CV/2023/03/20230311.md").papers
-    45
-    """
-    result = _check_one(os.fspath(path))
-    for _ in result.findings:  # a file read a block at a time completes its record last
-        pass
-    if result.error is not None:
-        raise result.error
-    return result.record
-
-
-def check_text(text: str, path: str | os.PathLike[str]) -> list[Finding]:
-    """Every finding for a digest's text; ``path`` names it and gives its date.
-
-    >>> text = "# Arxiv Papers in cs.CV on 2023-03-11\\n"
-    >>> [f.code for f in check_text(text, "cs.CV/2023/03/20230312.md")]
-    ['AD101']
-    """
-    name = os.fspath(path)
-    try:
-        refuse_surrogates(text, name)  # a str may hold one; text decoded from a file cannot
-    except DigestSyntaxError as error:
-        return [_syntax(name, error)]
-    return list(_check_text(text, name, DigestRecord()))
-
-
-def _check_text(text: str, name: str, record: DigestRecord) -> Iterator[Finding]:
-    """The findings of a whole text; what the archive rules need goes into ``record``."""
-    try:
-        text, newline = normalize(text, name)
-    except DigestSyntaxError as error:
-        return iter([_syntax(name, error)])
-    return _check(name, [(1, text)], "\n", newline == "\n", record)
-
-
-def _syntax(name: str, error: DigestSyntaxError) -> Finding:
-    return Finding(name, error.line, error.column, "AD001", error.message)
 
 
 def _check(
@@ -300,7 +337,7 @@ def _check(
             record.papers += block.text.startswith("### ")  # not the header's broken rest
             buffer.append(_syntax(name, block.error))
         if len(buffer) > limit:  # memory bounded by a chunk's findings, not the file's
-            buffer.sort(key=_sort_key)  # stable: equal keys keep the order they came in
+            buffer.sort(key=_ORDER)  # stable: equal keys keep the order they came in
             done = 0
             while done < len(buffer) and buffer[done].line < line:
                 done += 1
@@ -309,178 +346,67 @@ def _check(
             # Findings still to come later in the file (a whole text's CRs) are not sorted
             # again at every block: that made a file with a CR on every line quadratic.
             limit = max(1000, 2 * len(buffer))
-    buffer.sort(key=_sort_key)
+    buffer.sort(key=_ORDER)
     yield from buffer
 
 
-def _sort_key(finding: Finding) -> tuple[int, int, str]:
-    return finding.line, finding.column, finding.code
+def check_text(text: str, path: str | os.PathLike[str]) -> list[Finding]:
+    """Every finding for a digest's text; ``path`` names it and gives its date.
 
-
-def _header_findings(name: str, label: str, day: dt.date) -> Iterator[Finding]:
-    parts = path_parts(name)
-    day_file = _DAY_FILE.fullmatch(parts[-1]) if parts else None
-    if day_file is not None:
-        stamp = f"{day_file['year']}-{day_file['month']}-{day_file['day']}"
-        if stamp != day.isoformat():
-            yield Finding(
-                name,
-                1,
-                len(f"# Arxiv Papers in {label} on ") + 1,
-                "AD101",
-                f"header date {day} is not the file name date {stamp}",
-            )
-        folders = parts[-3:-1]
-        if (
-            len(folders) == 2
-            and re.fullmatch("[0-9]{4}", folders[0])
-            and re.fullmatch("[0-9]{2}", folders[1])
-            and folders != (day_file["year"], day_file["month"])
-        ):
-            yield Finding(
-                name,
-                1,
-                1,
-                "AD102",
-                f"file {parts[-1]} is in folder {folders[0]}/{folders[1]},"
-                f" not {day_file['year']}/{day_file['month']}",
-            )
-
-
-class _PaperRules:
-    """The rules of each paper, and those across the papers of a file (AD103, AD104).
-
-    Fed the papers in file order with their first lines, by a whole digest or a stream.
+    >>> text = "# Arxiv Papers in cs.CV on 2023-03-11\\n"
+    >>> [f.code for f in check_text(text, "cs.CV/2023/03/20230312.md")]
+    ['AD101']
     """
-
-    def __init__(self, name: str, day: dt.date) -> None:
-        self.name = name
-        self.day = day
-        self.seen: dict[str, int] = {}
-        self.previous: Paper | None = None
-
-    def findings(self, line: int, paper: Paper) -> Sequence[Finding]:
-        """The findings of the next paper, which starts at ``line``."""
-        # Most papers break no rule: one quick test per rule says so, sparing check the full
-        # rules' regular expressions and messages for all but a few papers (it pays).
-        entry_id, published, pdf_url = paper.entry_id, paper.published, paper.pdf_url
-        previous = self.previous
-        tail = entry_id[_ABS:]  # the id and version, as the PDF link ends
-        if (
-            _CLEAN_ENTRY.fullmatch(entry_id)
-            and (
-                pdf_url is None or (pdf_url.endswith(tail) and pdf_url[: -len(tail)] in _PDF_STARTS)
-            )
-            and (previous is None or published >= previous.published)
-            and paper.updated >= published
-            and paper.primary_category is not None
-            and _utc_date(published) == self.day
-        ):
-            ident = tail[: tail.rindex("v")]  # paper.arxiv_id, of a clean entry
-            if ident not in self.seen:
-                self.seen[ident] = line
-                self.previous = paper
-                return ()
-        return list(self._findings(line, paper))
-
-    def _findings(self, line: int, paper: Paper) -> Iterator[Finding]:
-        name, seen, previous = self.name, self.seen, self.previous
-        ident = paper.arxiv_id
-        first = seen.setdefault(ident, line)
-        if first != line:
-            yield Finding(
-                name,
-                line,
-                1,
-                "AD103",
-                f"paper {ident} is repeated: first listed at line {first}",
-            )
-        if previous is not None and paper.published < previous.published:
-            yield Finding(
-                name,
-                line + _field_lines(paper)["published"],
-                _VALUE_COLUMN["published"],
-                "AD104",
-                f"published {paper.published} is before the previous paper's {previous.published}",
-            )
-        self.previous = paper
-        yield from _paper_findings(name, line, paper, self.day)
+    name = os.fspath(path)
+    try:
+        refuse_surrogates(text, name)  # a str may hold one; text decoded from a file cannot
+    except DigestSyntaxError as error:
+        return [_syntax(name, error)]
+    return _check_text(text, name, DigestRecord())
 
 
-def _cr_findings(name: str, text: str, first_line: int) -> Iterator[Finding]:
-    """AD206 for each CRLF of ``text``, which starts at ``first_line`` of an LF file."""
-    # One pass: the line number is carried from one CRLF to the next, never counted again
-    # from the start of the text (that made a file with a CR on every line quadratic).
-    line, counted = first_line, 0
-    pos = text.find("\r\n")
-    while pos >= 0:
-        line += text.count("\n", counted, pos)
-        counted = pos
-        start = text.rfind("\n", 0, pos) + 1
-        yield Finding(
-            name,
-            line,
-            pos - start + 1,
-            "AD206",
-            "line ends with CRLF, but the file's lines end with LF: the CR is part of the value",
-        )
-        pos = text.find("\r\n", pos + 2)
+def _check_text(text: str, name: str, record: DigestRecord) -> list[Finding]:
+    """The findings of a whole text; what the archive rules need goes into ``record``."""
+    try:
+        text, newline = normalize(text, name)
+    except DigestSyntaxError as error:
+        return [_syntax(name, error)]
+    return list(_check(name, [(1, text)], "\n", newline == "\n", record))
 
 
-def check_file(path: str | os.PathLike[str], *, name: str | None = None) -> list[Finding]:
-    """Every finding for a digest file.
+def check_file(
+    path: str | os.PathLike[str], *, name: str | None = None, stream: bool | None = None
+) -> Iterable[Finding]:
+    """Every finding for a digest file, in order: a list, or an iterator if read by chunks.
 
     ``name`` (default: ``path``) is the path the findings give and whose date the rules
-    read, for a file checked under another name.
-    Bytes that are not UTF-8 (or UTF-16 text, or JSON) are an AD001 finding, as a byte-order
-    mark is. Raises :class:`OSError` when the file cannot be read (an error of the run rather
-    than a finding).
+    read, for a file checked under another name. Bytes that are not UTF-8 (or UTF-16 text,
+    or JSON) are an AD001 finding, as a byte-order mark is. Raises :class:`OSError` when the
+    file cannot be read (an error of the run rather than a finding), before any finding.
 
-    >>> [f.code for f in check_file("tests/corpus/cs.CV/2023/03/20230311.md")]
-    []
-    """
-    source = os.fspath(path)
-    return list(_check_path(source, source if name is None else name, DigestRecord(), False))
-
-
-def check_path(path: str | os.PathLike[str], *, name: str | None = None) -> Iterable[Finding]:
-    """:func:`check_file`'s findings, read as ``check`` reads a file: whole, or by chunks.
-
-    A file of ``STREAM_BYTES`` or more is read a chunk at a time (:func:`check_stream`).
-    Raises :class:`OSError`.
-
-    >>> list(check_path("tests/corpus/cs.CV/2023/03/20230311.md"))
-    []
-    """
-    source = os.fspath(path)
-    return _check_path(source, source if name is None else name, DigestRecord())
-
-
-def check_stream(path: str | os.PathLike[str], *, name: str | None = None) -> Iterator[Finding]:
-    """The findings of :func:`check_file`, in the same order, reading a chunk at a time.
-
-    Memory is bounded by the largest block, not the file: a first pass checks that the file
-    is UTF-8 with one kind of line ending, a second reads it a chunk at a time, as a lenient
-    parse does, and yields each finding once no later block can sort before it. A file the
-    first pass finds broken that way (not UTF-8, a byte-order mark, mixed or lone-CR line
-    endings) is checked whole, so its one error is reported exactly as ``check_file`` does.
-    An :class:`OSError` (the file cannot be read) is raised before anything is yielded.
+    ``stream=True`` reads the file a chunk at a time, as ``check`` reads a file of
+    ``STREAM_BYTES`` or more (``None``, the default: by size; ``False``: whole). Memory is then
+    bounded by the largest block, not the file: a first pass checks that the file is UTF-8
+    with one kind of line ending, a second reads it a chunk at a time, as a lenient parse
+    does, and yields each finding once no later block can sort before it. A file the first
+    pass finds broken that way (not UTF-8, a byte-order mark, mixed or lone-CR line endings)
+    is read whole after all, so that its one error is worded as a whole read words it.
+    However it is read, a file gives the same findings in the same order.
 
     >>> path = "tests/corpus/cs.CV/2023/03/20230311.md"
-    >>> list(check_stream(path)) == check_file(path)
+    >>> check_file(path)
+    []
+    >>> list(check_file(path, stream=True)) == check_file(path, stream=False)
     True
     """
     source = os.fspath(path)
-    return iter(_check_path(source, source if name is None else name, DigestRecord(), True))
+    return _check_file(source, source if name is None else name, DigestRecord(), stream)
 
 
-def _check_path(
+def _check_file(
     source: str, name: str, record: DigestRecord, stream: bool | None = None
 ) -> Iterable[Finding]:
-    """The findings of a file, whole or (``stream``; by default when big) a chunk at a time.
-
-    ``record`` is complete once the findings are read.
-    """
+    """:func:`check_file`'s findings; ``record`` is complete once they are read."""
     if stream is None:
         stream = os.stat(source).st_size >= STREAM_BYTES
     newline = uniform_newline(source) if stream else None
@@ -491,10 +417,11 @@ def _check_path(
             text = decode(file.read(), name)
     except DigestSyntaxError as error:
         return [_syntax(name, error)]
-    return list(_check_text(text, name, record))
+    return _check_text(text, name, record)
 
 
 def _stream(source: str, name: str, newline: str, record: DigestRecord) -> Iterator[Finding]:
+    """The findings of a file whose lines all end with ``newline``, read a chunk at a time."""
     with open(source, "rb") as file:
         yield from _check(name, file_chunks(file), newline, newline == "\n", record)
 
@@ -521,23 +448,21 @@ class FileCheck:
 
 
 def _check_one(path: str) -> FileCheck:
+    """One file's check; a big file's findings are read a chunk at a time, as they are asked for."""
     record = DigestRecord()
     try:
-        return FileCheck(path, _check_path(path, path, record), record=record)
+        return FileCheck(path, _check_file(path, path, record), record=record)
     except OSError as error:
         return FileCheck(path, error=error)
 
 
-def check_batch(paths: list[str]) -> list[FileCheck]:
-    """Check ``paths`` in order (what a worker process of :func:`check_files` does).
-
-    >>> [len(c.findings) for c in check_batch(["tests/corpus/cs.CV/2023/03/20230311.md"])]
-    [0]
-    """
+def _check_batch(paths: list[str]) -> list[FileCheck]:
+    """Check ``paths`` in order, each one's findings read: what a worker process does."""
     done = []
     for path in paths:
         result = _check_one(path)
-        done.append(FileCheck(path, tuple(result.findings), result.error, result.record))
+        result.findings = tuple(result.findings)  # its record complete, and picklable
+        done.append(result)
     return done
 
 
@@ -558,5 +483,5 @@ def check_files(paths: Sequence[str | os.PathLike[str]], jobs: int = 1) -> Itera
     names = [os.fspath(path) for path in paths]
     jobs = jobs if len(names) > 1 else 1
     work = batches(names, one_by_one=jobs == 1, alone=lambda name: lambda: [_check_one(name)])
-    for done in in_order(check_batch, work, jobs):
+    for done in in_order(_check_batch, work, jobs):
         yield from done

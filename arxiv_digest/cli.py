@@ -545,79 +545,6 @@ def calendar(category: str, output: str | None) -> None:
 COLLECT_BAR = "{percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} days{postfix} [{elapsed}<{remaining}]"
 
 
-def _date(value: str, option: str) -> dt.date:
-    """A day written YYYY-MM-DD, the one form taken (20230311 and 2023-3-11 are not)."""
-    digits = value.replace("-", "")
-    if not (
-        len(value) == 10 and value[4] == value[7] == "-" and digits.isascii() and digits.isdigit()
-    ):
-        raise click.BadParameter(
-            f"{value!r} is not a date written YYYY-MM-DD (like 2023-03-11)", param_hint=option
-        )
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise click.BadParameter(
-            f"{value!r} is not a day of the calendar: {error}", param_hint=option
-        ) from None
-
-
-def _collect_range(
-    category: str, start: str | None, since_last: int | None, end: str | None, archive: str
-) -> tuple[dt.date, dt.date]:
-    """The days a plain ``collect`` fetches: --from (or --since-last) to --to."""
-    from .collect import newest_day
-
-    today = dt.datetime.now(dt.timezone.utc).date()
-    last = _date(end, "--to") if end is not None else today - dt.timedelta(days=1)
-    if last > today:
-        raise click.BadParameter(
-            f"{end} is after today ({today}, UTC): the API has no paper there yet",
-            param_hint="--to",
-        )
-    if (start is None) == (since_last is None):
-        raise click.UsageError("give one of --from and --since-last")
-    if start is not None:
-        first = _date(start, "--from")
-    else:
-        newest = newest_day(archive, category)
-        if newest is None:
-            where = os.path.join(archive, category)
-            raise click.BadParameter(
-                f"no day in {where} yet: give --from for the first run", param_hint="--since-last"
-            )
-        first = newest - dt.timedelta(days=since_last or 0)
-    if last < first:
-        raise click.BadParameter(f"{last} is before the first day {first}", param_hint="--to")
-    return first, last
-
-
-def _missing_runs(
-    category: str,
-    start: str | None,
-    since_last: int | None,
-    end: str | None,
-    archive: str,
-    page_size: int,
-    dry_run: bool,
-) -> tuple[Run, ...]:
-    """Plan ``collect --missing`` and print the plan; exit when there is nothing to fetch."""
-    from .collect import plan_missing
-
-    if since_last is not None:
-        raise click.UsageError("--missing takes --from and --to, not --since-last")
-    first = _date(start, "--from") if start is not None else None
-    last = _date(end, "--to") if end is not None else None
-    try:
-        plan = plan_missing(archive, category, first, last, page_size=page_size)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--missing") from None
-    click.echo(plan.text())
-    if dry_run or not plan.runs:
-        sys.exit(EXIT_CLEAN)
-    return plan.runs
-
-
 @main.command()
 @click.argument("category")
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="First UTC day.")
@@ -772,28 +699,22 @@ def collect(
       arxiv-digest collect cs.CV --since-last 7 -o . --written written.txt
       arxiv-digest collect cs.CV --missing -o archive/ --dry-run
     """
-    from .collect import CollectError, check_archive, check_category
+    from .collect import CollectError, check_options, collect_range, missing_plan
     from .collect import collect as run_collect
 
-    try:
-        check_category(category)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="CATEGORY") from None
-    try:
-        check_archive(archive, category)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="-o") from None
-    if api_url is not None and not api_url.startswith(("http://", "https://")):
-        raise click.BadParameter(f"{api_url!r} is not an http(s) URL", param_hint="--api-url")
+    check_options(category, archive, api_url)
     if missing:
-        runs = _missing_runs(category, start, since_last, end, archive, page_size, dry_run)
-        first, last = runs[0].first, runs[-1].last
+        plan = missing_plan(category, archive, start, since_last, end, page_size)
+        click.echo(plan.text())
+        if dry_run or not plan.runs:
+            sys.exit(EXIT_CLEAN)
+        runs: tuple[Run, ...] | None = plan.runs
+        first, last, days = plan.runs[0].first, plan.runs[-1].last, plan.days
     else:
         if dry_run:
             raise click.UsageError("--dry-run goes with --missing")
-        first, last = _collect_range(category, start, since_last, end, archive)
-        runs = None
-    days = (last - first).days + 1 if runs is None else sum(run.days for run in runs)
+        first, last = collect_range(category, archive, start, since_last, end)
+        runs, days = None, (last - first).days + 1
     papers = 0
 
     def advance(date: dt.date, outcome: str, count: int) -> None:
@@ -834,24 +755,6 @@ def collect(
 
 
 # --------------------------------------------------------------------------- select
-
-# Config file keys -> this command's parameter names (select.CONFIG_KEYS lists the keys).
-_SELECT_PARAMETERS = {
-    "paths": "paths",
-    "match": "match",
-    "exclude": "exclude",
-    "in": "fields",
-    "author": "authors",
-    "category": "categories",
-    "from": "start",
-    "to": "end",
-    "seen": "seen",
-    "format": "output_format",
-    "output": "output",
-    "title": "title",
-    "feed-url": "feed_url",
-    "jobs": "jobs",
-}
 
 
 @main.command("select")
@@ -915,6 +818,7 @@ def select_command(**given: Any) -> None:
     """
     import time
 
+    from .collect import parse_day
     from .outputs import write_selection
     from .seen import SeenError, SeenState
     from .select import Query, SelectError, read_config, select_archive
@@ -927,15 +831,17 @@ def select_command(**given: Any) -> None:
         except (SelectError, OSError) as error:
             where = f"{given['config']}: " if isinstance(error, OSError) else ""
             _fail(f"{where}{_reason(error)}")
+        # A config key is the long option (or, for paths, the argument) of the same name.
+        names = {o.lstrip("-"): p.name for p in context.command.params for o in p.opts}
         for key, value in config.items():
-            name = _SELECT_PARAMETERS[key]
+            name = names[key]
             if context.get_parameter_source(name) in (None, click.core.ParameterSource.DEFAULT):
                 given[name] = value
     paths, output, output_format = given["paths"], given["output"], given["output_format"]
     if not paths:
         raise click.UsageError("give the archives or files to select from (or paths in --config)")
     first, last = (  # a date of the config file, or a string of the command line
-        _date(value, option) if isinstance(value, str) else value
+        parse_day(value, option) if isinstance(value, str) else value
         for value, option in ((given["start"], "--from"), (given["end"], "--to"))
     )
     try:
@@ -960,26 +866,17 @@ def select_command(**given: Any) -> None:
             _fail(str(error))
     quiet = given["quiet"]
     work = _conversion(paths, "nothing written", quiet).work
-    # The outputs' folders are made if needed: the first run of a scheduled job just works.
-    folders = [output if output_format == "digest" else os.path.dirname(output)]
-    for folder in [*folders, os.path.dirname(given["seen"] or "")]:
-        if folder:
-            os.makedirs(folder, exist_ok=True)
     found = select_archive(
         work, query, seen=state, blocks=output_format == "digest", jobs=given["jobs"] or cores()
     )
     for problem in found.errors:
         click.echo(error_line(problem), err=True)
     title = given["title"] or f"arXiv: {query.describe()}"
-    emitted, failed = write_selection(
-        found.selected, output_format, output, title=title, feed_url=given["feed_url"]
+    _, failed = write_selection(
+        found.selected, output_format, output, title=title, feed_url=given["feed_url"], seen=state
     )
     for problem in failed:
         click.echo(error_line(problem), err=True)
-    if state is not None:  # only once the output is in place
-        for item in emitted:
-            state.add(item.paper)
-        state.save()
     if not quiet:
         click.echo(found.summary(time.perf_counter() - started), err=True)
     sys.exit(found.exit_status(len(failed)))

@@ -32,7 +32,7 @@ import attrs
 
 from ._process import EXIT_CLEAN, EXIT_FINDINGS
 from ._report import error_line, plural
-from .errors import CollectError, MissingClientError
+from .errors import CollectError, MissingClientError, OptionError
 
 if TYPE_CHECKING:
     from .archive import Archive, ThinDay
@@ -396,6 +396,114 @@ def newest_day(archive: str | os.PathLike[str], category: str) -> dt.date | None
     datetime.date(2026, 8, 12)
     """
     return max(_category_archive(archive, category)[1], default=None)
+
+
+def parse_day(value: str, option: str) -> dt.date:
+    """A day written YYYY-MM-DD, the one form taken (20230311 and 2023-3-11 are not).
+
+    Raises :class:`~arxiv_digest.errors.OptionError` for ``option``.
+
+    >>> parse_day("2023-03-11", "--from")
+    datetime.date(2023, 3, 11)
+    >>> parse_day("2023-02-30", "--to")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    arxiv_digest.errors.OptionError: '2023-02-30' is not a day of the calendar: day is out of ...
+    """
+    digits = value.replace("-", "")
+    if not (
+        len(value) == 10 and value[4] == value[7] == "-" and digits.isascii() and digits.isdigit()
+    ):
+        raise OptionError(f"{value!r} is not a date written YYYY-MM-DD (like 2023-03-11)", option)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise OptionError(f"{value!r} is not a day of the calendar: {error}", option) from None
+
+
+def check_options(category: str, archive: str | os.PathLike[str], api_url: str | None) -> None:
+    """Refuse what :func:`collect` cannot start from, naming the option at fault.
+
+    Not a category, the category's own folder as the archive (:func:`check_category`,
+    :func:`check_archive`), an API URL that is not http(s): each raises
+    :class:`~arxiv_digest.errors.OptionError`.
+
+    >>> check_options("cs.CV", "archive", "ftp://example.org")
+    Traceback (most recent call last):
+    arxiv_digest.errors.OptionError: 'ftp://example.org' is not an http(s) URL
+    """
+    try:
+        check_category(category)
+    except ValueError as error:
+        raise OptionError(str(error), "CATEGORY") from None
+    try:
+        check_archive(archive, category)
+    except ValueError as error:
+        raise OptionError(str(error), "-o") from None
+    if api_url is not None and not api_url.startswith(("http://", "https://")):
+        raise OptionError(f"{api_url!r} is not an http(s) URL", "--api-url")
+
+
+def collect_range(
+    category: str,
+    archive: str | os.PathLike[str],
+    start: str | None,
+    since_last: int | None,
+    end: str | None,
+) -> tuple[dt.date, dt.date]:
+    """The days a plain ``collect`` fetches: ``--from`` (or ``--since-last``) to ``--to``.
+
+    ``end`` defaults to yesterday (UTC); ``since_last`` counts back from the archive's
+    newest day. Raises :class:`~arxiv_digest.errors.OptionError`.
+
+    >>> collect_range("cs.CV", "tests/corpus", None, 1, "2026-08-12")
+    (datetime.date(2026, 8, 11), datetime.date(2026, 8, 12))
+    """
+    today = dt.datetime.now(dt.timezone.utc).date()
+    last = parse_day(end, "--to") if end is not None else today - dt.timedelta(days=1)
+    if last > today:
+        raise OptionError(
+            f"{end} is after today ({today}, UTC): the API has no paper there yet", "--to"
+        )
+    if (start is None) == (since_last is None):
+        raise OptionError("give one of --from and --since-last")
+    if start is not None:
+        first = parse_day(start, "--from")
+    else:
+        newest = newest_day(archive, category)
+        if newest is None:
+            where = os.path.join(archive, category)
+            raise OptionError(
+                f"no day in {where} yet: give --from for the first run", "--since-last"
+            )
+        first = newest - dt.timedelta(days=since_last or 0)
+    if last < first:
+        raise OptionError(f"{last} is before the first day {first}", "--to")
+    return first, last
+
+
+def missing_plan(
+    category: str,
+    archive: str | os.PathLike[str],
+    start: str | None,
+    since_last: int | None,
+    end: str | None,
+    page_size: int,
+) -> Plan:
+    """:func:`plan_missing` from ``collect --missing``'s options as given.
+
+    Raises :class:`~arxiv_digest.errors.OptionError`.
+
+    >>> missing_plan("cs.CL", "tests/dailypapers", "2026-08-10", None, "2026-08-21", 200).days
+    5
+    """
+    if since_last is not None:
+        raise OptionError("--missing takes --from and --to, not --since-last")
+    first = parse_day(start, "--from") if start is not None else None
+    last = parse_day(end, "--to") if end is not None else None
+    try:
+        return plan_missing(archive, category, first, last, page_size=page_size)
+    except ValueError as error:
+        raise OptionError(str(error), "--missing") from None
 
 
 def _category_archive(

@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from ._process import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
-from ._report import error_line, plural
+from ._report import error_line, failure, plural
 from .files import DIGEST_NAME, path_parts
 from .pool import STREAM_BYTES
 
@@ -204,21 +204,6 @@ def read_digest(path: str) -> tuple[Digest, int]:
     # A Path, not the text: text decoded from a file needs no scan for lone surrogates.
     digest = parse_digest(Path(path))
     return digest, os.stat(path).st_size
-
-
-def failure(path: str, error: Exception) -> str:
-    """The one-line report of a file left out: ``path:line:col: message``, or the I/O error.
-
-    >>> failure("x.md", FileNotFoundError(2, "No such file or directory"))
-    'x.md: cannot read: No such file or directory'
-    """
-    from .errors import DigestSyntaxError
-
-    if isinstance(error, DigestSyntaxError):
-        return str(error).split("\n")[0]
-    if isinstance(error, OSError):
-        return f"{path}: cannot read: {error.strerror or error}"
-    return f"{path}: {error}"
 
 
 def convert_batch(

@@ -297,7 +297,8 @@ def from_lark(
     """
     if isinstance(error, UnexpectedToken) and error.token.type != "$END":
         # The contextual lexer found a line that is valid somewhere, just not here.
-        expected = _expected_names(error.expected)
+        # Nothing expected: the end of a one-block text (parse_paper) where a block follows.
+        expected = _expected_names(error.expected) or ("end of the block",)
         message = f"expected {_either(expected)}, found {_phrase(_name(error.token.type))}"
         pos = error.token.start_pos or 0
         return at_offset(text, pos, message, path=path, first_line=first_line, expected=expected)

@@ -14,6 +14,7 @@ __all__ = [
     "DigestError",
     "DigestSyntaxError",
     "MissingClientError",
+    "OptionError",
 ]
 
 #: How to install ``collect``'s client until arxiv-digest is on a package index: from the
@@ -153,3 +154,19 @@ class MissingClientError(CollectError):
 
     def __init__(self) -> None:
         super().__init__(f"collect needs the arxiv package: {INSTALL_ARXIV}")
+
+
+class OptionError(ValueError):
+    """A command's option that cannot be used as given; ``option`` names it (``--to``).
+
+    ``option`` is ``None`` when the options do not go together. The command line shows it as
+    click's usage error for that option.
+
+    >>> error = OptionError("2023-03-12 is before the first day 2023-03-13", "--to")
+    >>> error.option, str(error)
+    ('--to', '2023-03-12 is before the first day 2023-03-13')
+    """
+
+    def __init__(self, message: str, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option

@@ -56,7 +56,7 @@ from ._report import (
     plural,
 )
 from .check import selected
-from .checks import Finding, check_path, check_text
+from .checks import Finding, check_file, check_text
 from .errors import DigestSyntaxError
 from .model import Digest, Paper
 from .parser import iter_blocks
@@ -612,9 +612,9 @@ def fix_file(
         return file
 
     def check(file: IO[bytes]) -> Iterable[Finding]:
-        return check_path(file.name, name=name)
+        return check_file(file.name, name=name)
 
-    left = _nothing_to_fix(check_path(name), select, ignore)
+    left = _nothing_to_fix(check_file(name), select, ignore)
     if left is not None:
         return FixedFile(name, remaining=left)
     try:

@@ -18,6 +18,7 @@ from ._report import plural
 from .model import Paper
 
 if TYPE_CHECKING:
+    from .seen import SeenState
     from .select import Selected
 
 __all__ = [
@@ -335,13 +336,16 @@ def write_selection(
     *,
     title: str,
     feed_url: str | None = None,
+    seen: SeenState | None = None,
 ) -> tuple[list[Selected], list[str]]:
     """Write ``selected`` as ``select --format`` does; return the papers written and the errors.
 
     ``digest`` writes into the folder ``output`` (:func:`write_digests`: the papers of a day
     that could not be written are left out of what is returned); ``jsonl``, ``atom`` and
     ``md`` (``title`` is the feed's or the list's) write the file ``output`` atomically, or
-    stdout for ``-``.
+    stdout for ``-``. The folders of ``output`` and of ``seen``'s file are made if needed (the
+    first run of a scheduled job just works); ``seen`` then records the papers written and is
+    saved, only once the output is in place.
 
     >>> import tempfile, os
     >>> from arxiv_digest.select import Query, select_archive
@@ -353,6 +357,10 @@ def write_selection(
     """
     from .files import write_output
 
+    folders = [output if output_format == "digest" else os.path.dirname(output)]
+    for folder in [*folders, os.path.dirname(seen.path or "") if seen is not None else ""]:
+        if folder:
+            os.makedirs(folder, exist_ok=True)
     emitted = list(selected)
     errors = []
     if output_format == "digest":
@@ -360,18 +368,21 @@ def write_selection(
             if day.error is not None:
                 errors.append(day.error)
                 emitted = [s for s in emitted if s.paper not in day.given]
-        return emitted, errors
-    if output_format == "jsonl":
+    elif output_format == "jsonl":
         write_output(output, lambda file: write_jsonl(emitted, file))
-        return emitted, errors
-    data = (
-        atom_feed(emitted, title=title, self_url=feed_url)
-        if output_format == "atom"
-        else reading_list(emitted, title=title).encode("utf-8")
-    )
+    else:
+        data = (
+            atom_feed(emitted, title=title, self_url=feed_url)
+            if output_format == "atom"
+            else reading_list(emitted, title=title).encode("utf-8")
+        )
 
-    def write(file: IO[bytes]) -> None:
-        file.write(data)
+        def write(file: IO[bytes]) -> None:
+            file.write(data)
 
-    write_output(output, write)
+        write_output(output, write)
+    if seen is not None:
+        for item in emitted:
+            seen.add(item.paper)
+        seen.save()
     return emitted, errors

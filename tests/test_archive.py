@@ -388,7 +388,7 @@ def test_files_read_a_block_at_a_time_give_the_same_records(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import arxiv_digest.checks
-    from arxiv_digest.checks import check_record
+    from arxiv_digest.checks import check_files
 
     thin = day_path(archive, dt.date(2024, 3, 6))
     rewrite(thin, keep=3)
@@ -399,10 +399,10 @@ def test_files_read_a_block_at_a_time_give_the_same_records(
         encoding="utf-8",
     )
     whole = archive_findings(archive)
-    record = check_record(later)
+    record = next(check_files([later])).record
     monkeypatch.setattr(arxiv_digest.checks, "STREAM_BYTES", 1)  # every file streamed
     assert archive_findings(archive) == whole
-    streamed = check_record(later)
+    streamed = next(check_files([later])).record
     assert (streamed.label, streamed.date, streamed.papers, streamed.ids) == (
         record.label,
         record.date,

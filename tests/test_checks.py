@@ -19,7 +19,7 @@ import arxiv_digest.parser
 import arxiv_digest.pool
 from arxiv_digest import Paper
 from arxiv_digest._parser import file_chunks
-from arxiv_digest.checks import FileCheck, check_file, check_files, check_stream
+from arxiv_digest.checks import FileCheck, check_file, check_files
 from arxiv_digest.strategies import papers
 from tests.conftest import CORPUS, CORPUS_FILES, TEXT
 
@@ -102,9 +102,9 @@ def test_plainly_no_digest_finds_what_the_whole_file_finds(
 
     path = write(tmp_path, "")
     path.write_bytes(data)
-    whole = check_file(path)
+    whole = check_file(path, stream=False)
     assert [f.code for f in whole] == ["AD001"]
-    assert list(check_stream(path)) == whole
+    assert list(check_file(path, stream=True)) == whole
     batch = [(str(path), "a.md")]
     expected = convert_batch(batch, False, False, io.BytesIO()).errors
     monkeypatch.setattr("arxiv_digest.convert.STREAM_BYTES", 0)  # read a chunk at a time
@@ -115,7 +115,7 @@ def test_plainly_no_digest_finds_what_the_whole_file_finds(
 
 def test_a_missing_file_raises_at_once(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        check_stream(tmp_path / "nope.md")
+        check_file(tmp_path / "nope.md", stream=True)
 
 
 @pytest.mark.parametrize("size", [1, 2, 3, 4, 5, 7, 64, 1000])
@@ -222,15 +222,15 @@ def test_line_endings_are_told_across_reads(tmp_path: Path) -> None:
     path = write(tmp_path, crlf)
     assert path.read_bytes()[(1 << 20) - 1 : (1 << 20) + 1] == b"\r\n"
     assert uniform_newline(str(path)) == "\r\n"
-    assert list(check_stream(path)) == check_file(path)
+    assert list(check_file(path, stream=True)) == check_file(path, stream=False)
     second = crlf.index("\r\n") + 2
     mixed_text = crlf[:second] + crlf[second:].replace("\r\n", "\n", 1)
     mixed = write(tmp_path, mixed_text, "cs.CV/2023/03/20230312.md")
     assert uniform_newline(str(mixed)) is None  # mixed: checked whole, as it was
-    assert list(check_stream(mixed)) == check_file(mixed)
+    assert list(check_file(mixed, stream=True)) == check_file(mixed, stream=False)
     lf = write(tmp_path, crlf.replace("\r\n", "\n", 1), "cs.CV/2023/03/20230313.md")
     assert uniform_newline(str(lf)) == "\n"  # the first line decides: the CRs are AD206
-    assert list(check_stream(lf)) == check_file(lf)
+    assert list(check_file(lf, stream=True)) == check_file(lf, stream=False)
     assert "AD206" in {f.code for f in check_file(lf)}
 
 

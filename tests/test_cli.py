@@ -628,16 +628,16 @@ def test_from_json_interrupted_says_what_it_wrote(
 def test_check_interrupted_says_how_far_it_got(monkeypatch: pytest.MonkeyPatch) -> None:
     import arxiv_digest.checks
 
-    check_path = arxiv_digest.checks._check_path
+    check_file = arxiv_digest.checks._check_file
     calls = []
 
     def interrupted(*args: object) -> object:
         calls.append(args)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return check_path(*args)  # type: ignore[arg-type]
+        return check_file(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(arxiv_digest.checks, "_check_path", interrupted)  # what check runs
+    monkeypatch.setattr(arxiv_digest.checks, "_check_file", interrupted)  # what check runs
     code, _, err = run("check", "--jobs", "1", str(CORPUS))
     assert (code, err) == (
         130,

@@ -21,6 +21,7 @@ from arxiv_digest.cli import main
 from arxiv_digest.parser import paper_blocks
 from arxiv_digest.seen import HEADER, SeenState
 from arxiv_digest.select import (
+    CONFIG_KEYS,
     Query,
     SelectError,
     all_of,
@@ -547,6 +548,12 @@ def test_config_file_options_paths_relative_to_it(tmp_path: Path) -> None:
         "--config", str(config), "--format", "md", "-o", "-", "--seen", str(tmp_path / "s2")
     )
     assert code == 0 and stdout.count("\n- [") == len(rows)
+
+
+def test_every_config_key_is_an_option_of_the_command() -> None:
+    # The command takes a config key as the option (or argument) of the same name.
+    options = {o.lstrip("-") for p in main.commands["select"].params for o in p.opts}
+    assert set(CONFIG_KEYS) <= options
 
 
 @pytest.mark.parametrize(
