@@ -277,6 +277,7 @@ def test_the_two_files_the_generator_did_not_write() -> None:
     [
         ({"title": "two\nlines"}, "title", "a newline"),
         ({"entry_id": "2303.06250"}, "entry_id", "entry URL"),
+        ({"entry_id": "http://arxiv.org/abs/2303.0625\udc80v1"}, "entry_id", "lone surrogate"),
         ({"doi": "10.1/x\n10.2/y"}, "doi", "not followed by two spaces"),
         ({"categories": ["cs.CV", "**cs.LG**"]}, "categories", "second bold category term"),
         ({"categories": ["cs.CV", "a\n  "]}, "categories", "not followed by two spaces"),
