@@ -35,6 +35,36 @@ def stop_on_sigterm() -> None:
     """Turn SIGTERM into :func:`stop`, so temporary files are removed on the way out."""
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, stop)
+    if not isinstance(sys.unraisablehook, _SignalAgain):
+        sys.unraisablehook = _SignalAgain(sys.unraisablehook)
+
+
+class _SignalAgain:
+    """Deliver again a signal whose exception came inside a weakref callback or a ``__del__``.
+
+    Python prints such an exception as "Exception ignored" and drops it: the command would go
+    on and end with 0. The signal is raised again a millisecond later (a timer: raised from
+    here, it would land in this hook, dropped the same way), where the program can stop.
+    Anything else goes to the hook that was there before.
+    """
+
+    def __init__(self, previous: Callable[[Any], object]) -> None:
+        self.previous = previous
+
+    def __call__(self, unraisable: Any) -> None:
+        error = unraisable.exc_value
+        if isinstance(error, KeyboardInterrupt):
+            signum = signal.SIGINT
+        elif isinstance(error, SystemExit) and error.code == 128 + signal.SIGTERM:
+            signum = signal.SIGTERM
+        else:
+            self.previous(unraisable)
+            return
+        if not hasattr(signal, "setitimer"):  # not POSIX
+            self.previous(unraisable)
+            return
+        signal.signal(signal.SIGALRM, lambda _alarm, _frame: signal.raise_signal(signum))
+        signal.setitimer(signal.ITIMER_REAL, 0.001)
 
 
 def interrupted(detail: str = "") -> NoReturn:
