@@ -249,7 +249,11 @@ def _gaps(days: Iterable[dt.date]) -> Iterator[Gap]:
 def _same_weekday(counts: dict[dt.date, int], day: dt.date, weeks: int) -> Iterator[int]:
     """The counts of ``day``'s weekday, nearest first, up to ``weeks`` weeks either side."""
     for week in range(1, weeks + 1):
-        for other in (day - dt.timedelta(weeks=week), day + dt.timedelta(weeks=week)):
+        for sign in (-1, 1):
+            try:
+                other = day + sign * dt.timedelta(weeks=week)
+            except OverflowError:  # weeks before 0001-01-01 or after 9999-12-31
+                continue
             if other in counts:
                 yield counts[other]
 

@@ -60,8 +60,9 @@ def _folders(path: str, name: re.Pattern[str]) -> list[str]:
 def _weeks(year: int, month: int) -> list[list[int]]:
     """``calendar.monthcalendar(year, month)``: Monday-first weeks, 0 outside the month."""
     first = dt.date(year, month, 1)
-    following = dt.date(year + month // 12, month % 12 + 1, 1)
-    cells = [0] * first.weekday() + list(range(1, (following - first).days + 1))
+    # December by its length: the month after 9999-12 is no date.
+    days = 31 if month == 12 else (dt.date(year, month + 1, 1) - first).days
+    cells = [0] * first.weekday() + list(range(1, days + 1))
     cells += [0] * (-len(cells) % 7)
     return [cells[start : start + 7] for start in range(0, len(cells), 7)]
 

@@ -19,7 +19,7 @@ from . import lines
 from ._parser import decode, file_chunks, normalize, read, refuse_surrogates, uniform_newline
 from .errors import DigestSyntaxError
 from .files import path_parts
-from .model import Paper
+from .model import Paper, utc_date
 from .pool import STREAM_BYTES  # a file this big is checked a block at a time
 from .serializer import serialize_paper
 
@@ -127,12 +127,10 @@ def _utc_date(when: dt.datetime) -> dt.date | str:
     >>> _utc_date(dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(minutes=1))))
     'a day before 0001-01-01'
     """
-    if when.tzinfo is dt.timezone.utc:  # how +00:00 is read: no conversion to make
-        return when.date()
-    try:
-        return when.astimezone(dt.timezone.utc).date()
-    except OverflowError:  # 0001-01-01 00:00+00:01 is in year 0 in UTC
+    day = utc_date(when)
+    if day is None:
         return f"a day before {dt.date.min}" if when.year == 1 else f"a day after {dt.date.max}"
+    return day
 
 
 class _PaperRules:

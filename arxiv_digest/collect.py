@@ -802,6 +802,7 @@ def collect(
     ValueError: the range ends (2023-03-11) before it starts (2023-03-12)
     """
     from ._api import Fetcher
+    from .model import utc_date
 
     check_category(category)
     check_archive(archive, category)
@@ -843,8 +844,8 @@ def collect(
             answer = fetcher.fetch(search_query(category, first, last), expect)
             days: dict[dt.date, list[Any]] = {}
             for result in answer.results:
-                date = result.published.astimezone(dt.timezone.utc).date()
-                if first <= date <= last:  # not the minute of 00:00 after the range
+                date = utc_date(result.published)
+                if date is not None and first <= date <= last:  # not 00:00 after the range
                     days.setdefault(date, []).append(result)
             if not answer.results and answer.problem is not None:
                 incomplete.append(

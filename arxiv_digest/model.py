@@ -468,14 +468,30 @@ def paper_of_text(
     return paper
 
 
-def _utc_date(paper: Paper) -> dt.date:
+def utc_date(when: dt.datetime) -> dt.date | None:
+    """The UTC date of ``when`` (a paper's digest day), or None outside years 1-9999 in UTC.
+
+    >>> utc_date(dt.datetime(2023, 3, 11, 1, tzinfo=dt.timezone(dt.timedelta(hours=5))))
+    datetime.date(2023, 3, 10)
+    >>> utc_date(dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(minutes=1)))) is None
+    True
+    """
+    if when.tzinfo is _UTC:  # how +00:00 is read: no conversion to make
+        return when.date()
     try:
-        return paper.published.astimezone(_UTC).date()
+        return when.astimezone(_UTC).date()
     except OverflowError:  # 0001-01-01 00:00+00:01 is in year 0 in UTC
+        return None
+
+
+def _utc_date(paper: Paper) -> dt.date:
+    day = utc_date(paper.published)
+    if day is None:
         raise ValueError(
             f"{paper.entry_id}: Paper.published {paper.published} has no UTC date in years"
             " 1 to 9999, so no digest date"
-        ) from None
+        )
+    return day
 
 
 class BoldTermError(ValueError):

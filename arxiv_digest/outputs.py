@@ -15,7 +15,7 @@ from typing import IO, TYPE_CHECKING
 import attrs
 
 from ._report import plural
-from .model import Paper
+from .model import Paper, utc_date
 
 if TYPE_CHECKING:
     from .seen import SeenState
@@ -86,6 +86,8 @@ def _xml_text(text: str) -> str:
 
 
 def _stamp(when: dt.datetime) -> str:
+    if utc_date(when) is None:  # no UTC time in years 1-9999: RFC 3339 with its own offset
+        return when.isoformat(timespec="seconds")
     return when.astimezone(_UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -199,7 +201,8 @@ def reading_list(selected: Sequence[Selected], *, title: str) -> str:
     day = None
     for item in newest_first(selected):
         paper = item.paper
-        published = paper.published.astimezone(_UTC).date()
+        # The digest's day; a time with none in UTC (year 0 or 10000) under its own date.
+        published = utc_date(paper.published) or paper.published.date()
         if published != day:
             day = published
             lines += [f"## {day.isoformat()}", ""]

@@ -28,7 +28,7 @@ import attrs
 
 from ._process import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from ._report import plural
-from .model import Paper
+from .model import Paper, utc_date
 
 if TYPE_CHECKING:
     from .model import Digest
@@ -277,8 +277,14 @@ def published_between(first: dt.date | None = None, last: dt.date | None = None)
     """
     low = dt.date.min if first is None else first
     high = dt.date.max if last is None else last
-    utc = dt.timezone.utc
-    return lambda paper: low <= paper.published.astimezone(utc).date() <= high
+
+    def between(paper: Paper) -> bool:
+        day = utc_date(paper.published)
+        if day is None:  # before year 1 or after 9999 in UTC: beyond any bound given
+            return first is None if paper.published.year == 1 else last is None
+        return low <= day <= high
+
+    return between
 
 
 def all_of(*predicates: Predicate) -> Predicate:

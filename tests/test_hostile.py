@@ -8,6 +8,7 @@ never a traceback. HYPOTHESIS_PROFILE=fuzz runs it longer.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -607,3 +608,52 @@ def test_a_str_with_a_lone_surrogate_does_not_parse() -> None:
     assert (error.line, error.column) == (2, 7)
     assert error.message == "a lone surrogate U+DC80 cannot be written as UTF-8"
     str(error).encode("utf-8")  # the message itself can be printed
+
+
+# --------------------------------------------------------------------------- the ends of time
+
+
+def _day_at_the_edge(root: Path, day: str, when: str) -> Path:
+    """A real paper block dated ``when`` (no UTC date in years 1-9999), in the digest of ``day``."""
+    from tests.conftest import TEXT
+
+    block = TEXT[TEXT.index("### ") : TEXT.index("\n### ", TEXT.index("### ")) + 1]
+    for field in ("Published", "Updated"):
+        block = re.sub(rf"(- \*\*{field}\*\*: ).*\n", rf"\g<1>{when}\n", block)
+    folder = root / "cs.CV" / day[:4] / day[4:6]
+    folder.mkdir(parents=True)
+    path = folder / f"{day}.md"
+    path.write_text(f"# Arxiv Papers in cs.CV on {day[:4]}-{day[4:6]}-{day[6:]}\n{block}")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("day", "when"),
+    [("00010101", "0001-01-01 00:00:00+00:01"), ("99991231", "9999-12-31 23:59:00-00:01")],
+)
+def test_a_paper_with_no_utc_date_is_read_by_every_command(
+    tmp_path: Path, day: str, when: str
+) -> None:
+    """The grammar takes a time whose UTC date is year 0 or 10000: no command may fail on it."""
+    from tests.conftest import run
+
+    path = _day_at_the_edge(tmp_path / "archive", day, when)
+    assert parse_digest(path).papers[0].published.isoformat(" ") == when
+    archive = str(tmp_path / "archive")
+    code, out, _ = run("check", archive)
+    assert code == 1 and "AD201 published on a day" in out
+    for args in (
+        ["select", archive, "--from", "2000-01-01"],
+        ["select", archive, "--to", "2000-01-01"],
+        ["select", archive, "--format", "atom"],
+        ["select", archive, "--format", "md"],
+        ["select", archive, "--format", "digest", "-o", str(tmp_path / "out")],
+        ["calendar", f"{archive}/cs.CV", "-o", "-"],
+        ["fix", archive, "--diff"],
+        ["to-json", archive, "--flat"],
+    ):
+        code, _, err = run(*args)
+        assert code in (0, 1) and "internal error" not in err, (args, err)
+    # --from keeps a paper from before year 1 out, --to one from after 9999: each is beyond.
+    code, _, err = run("select", archive, "--from", "0001-01-01", "--to", "9999-12-31")
+    assert code == 0 and err.startswith("Selected 0 of 1 paper")
