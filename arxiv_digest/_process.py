@@ -109,9 +109,9 @@ def bug_guard(command: F) -> F:
     def guarded(*args: Any, **kwargs: Any) -> Any:
         import click
 
-        stop_on_sigterm()
         from .errors import OptionError
 
+        stop_on_sigterm()
         try:
             return command(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):

@@ -361,9 +361,10 @@ def write_selection(
     from .files import write_output
 
     folders = [output if output_format == "digest" else os.path.dirname(output)]
-    for folder in [*folders, os.path.dirname(seen.path or "") if seen is not None else ""]:
-        if folder:
-            os.makedirs(folder, exist_ok=True)
+    if seen is not None and seen.path:
+        folders.append(os.path.dirname(seen.path))
+    for folder in filter(None, folders):  # "" is the current folder
+        os.makedirs(folder, exist_ok=True)
     emitted = list(selected)
     errors = []
     if output_format == "digest":
