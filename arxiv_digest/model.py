@@ -386,8 +386,22 @@ def split_entry_id(entry_id: str) -> tuple[str, int]:
     return entry_id[entry_id.index("/abs/") + 5 : v], int(entry_id[v + 1 :])
 
 
-# Each field's slot, as object.__setattr__ sets it in a frozen class, in field order.
-_SET_SLOTS = tuple(vars(Paper)[field.name].__set__ for field in attrs.fields(Paper))
+# Each field's slot setter, in field order: a frozen class refuses setattr.
+(
+    _set_title,
+    _set_entry_id,
+    _set_doi,
+    _set_categories,
+    _set_primary_category,
+    _set_pdf_url,
+    _set_published,
+    _set_updated,
+    _set_authors,
+    _set_comment,
+    _set_journal_ref,
+    _set_summary,
+    _set_unbolded,
+) = (vars(Paper)[field.name].__set__ for field in attrs.fields(Paper))
 
 
 class BadValue(ValueError):
@@ -447,24 +461,21 @@ def paper_of_text(
     except ValueError:  # a 30 February: the grammar allows it
         _datetime(published, 5)
         _datetime(updated, 6)
-    values = (
-        title,
-        entry_id,
-        None if doi == "None" else doi,
-        terms,
-        primary,
-        None if pdf_url == "None" else pdf_url,
-        published_at,
-        updated_at,
-        tuple(authors.split(", ")) if authors else (),
-        None if comment == "None" else comment,
-        None if journal_ref == "None" else journal_ref,
-        summary,
-        unbolded,
-    )
+    # Slot by slot, without a loop over a table of setters: it runs once per paper parsed.
     paper = object.__new__(Paper)
-    for set_slot, value in zip(_SET_SLOTS, values):
-        set_slot(paper, value)
+    _set_title(paper, title)
+    _set_entry_id(paper, entry_id)
+    _set_doi(paper, None if doi == "None" else doi)
+    _set_categories(paper, terms)
+    _set_primary_category(paper, primary)
+    _set_pdf_url(paper, None if pdf_url == "None" else pdf_url)
+    _set_published(paper, published_at)
+    _set_updated(paper, updated_at)
+    _set_authors(paper, tuple(authors.split(", ")) if authors else ())
+    _set_comment(paper, None if comment == "None" else comment)
+    _set_journal_ref(paper, None if journal_ref == "None" else journal_ref)
+    _set_summary(paper, summary)
+    _set_unbolded(paper, unbolded)
     return paper
 
 
