@@ -1,0 +1,170 @@
+"""This checkout's speed against another revision's, the two timed in turn on the same data.
+
+Run: ``python benchmarks/bench_against.py REV [--rounds 12] [--copies 10] [CORPUS]``.
+
+``bench_speed.py`` divides each figure by a bare-regex parser timed at another moment: on a
+shared machine its figures move by a quarter from one run to the next, more than the margin of
+any target, so it cannot tell whether a change gave speed back. Here REV (exported with ``git
+archive``) and this checkout are timed one right after the other, in alternating order, round
+after round, so that both see the same load. Each round gives a ratio (REV's time over this
+checkout's: above 1 is faster now); the median of the rounds is printed, with each side's best.
+
+* In one process, REV's package loaded under another name beside this one's: ``parse_digest``
+  of every text in memory, ``iter_papers`` of every file, and ``check_files`` (one process,
+  findings read). Timed this way, the figures are steady to a few percent.
+* As commands (``python -m arxiv_digest``, start-up included, ``PYTHONPATH`` set to the code
+  timed): ``to-json --jobs 2``, ``check --jobs 2`` and ``check one.md`` (best of 5 starts).
+  A process pool's figures move more: read them over many rounds.
+
+The data is ``bench_speed.py``'s: ``--copies`` copies of the corpus's ``cs.CV``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from bench_speed import DEFAULT, load
+
+import arxiv_digest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def load_as(name: str, package: Path) -> ModuleType:
+    """The package in folder ``package``, imported as ``name`` (its imports are relative)."""
+    spec = importlib.util.spec_from_file_location(
+        name, package / "__init__.py", submodule_search_locations=[str(package)]
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def work(package: ModuleType, files: list[Path], texts: list[str]) -> dict[str, Callable[[], Any]]:
+    """The in-process figures of one package: a function each."""
+    checks = importlib.import_module(f"{package.__name__}.checks")
+
+    def iterate() -> None:
+        for path in files:
+            for _ in package.iter_papers(path):
+                pass
+
+    def check() -> None:
+        for result in checks.check_files([str(path) for path in files]):
+            list(result.findings)
+
+    return {
+        "parse_digest": lambda: [package.parse_digest(text) for text in texts],
+        "iter_papers": iterate,
+        "check_files": check,
+    }
+
+
+def timed(run: Callable[[], object]) -> float:
+    """Seconds ``run`` takes, after a garbage collection."""
+    gc.collect()
+    start = time.perf_counter()
+    run()
+    return time.perf_counter() - start
+
+
+def command(root: Path, argv: list[str]) -> Callable[[], object]:
+    """``python -m arxiv_digest ARGV`` with ``root``'s package; exit 0 or 1 expected."""
+
+    def run() -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "arxiv_digest", *argv],
+            env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+            cwd=root,
+            capture_output=True,
+            check=False,
+        )
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"{root}: {' '.join(argv[:3])} ...: exit {done.returncode}")
+
+    return run
+
+
+def compare(
+    name: str, now: Callable[[], object], then: Callable[[], object], rounds: int, rev: str
+) -> None:
+    """Time ``now`` and ``then`` in turn for ``rounds`` rounds; print the line of ``name``."""
+    times: dict[Callable[[], object], list[float]] = {now: [], then: []}
+    for round_number in range(rounds):
+        for run in (now, then) if round_number % 2 == 0 else (then, now):
+            times[run].append(timed(run))
+    ratio = statistics.median(b / a for a, b in zip(times[now], times[then]))
+    print(f"{name:<18} {min(times[now]):9.3f} s {min(times[then]):12.3f} s  {ratio:11.2f}x")
+
+
+def main() -> None:
+    """Export REV, make the data, time both in turn, and print the ratios."""
+    options = argparse.ArgumentParser(description=__doc__)
+    options.add_argument("rev", help="the git revision to compare with, like b68ed6b")
+    options.add_argument("corpus", nargs="?", type=Path, default=DEFAULT)
+    options.add_argument("--copies", type=int, default=10)
+    options.add_argument("--rounds", type=int, default=12)
+    args = options.parse_args()
+    print(f"start: {load()}")
+    with tempfile.TemporaryDirectory(prefix="bench-against-") as scratch_name:
+        scratch = Path(scratch_name)
+        old = scratch / "old"
+        old.mkdir()
+        exported = subprocess.run(
+            ["git", "-C", str(REPO), "archive", args.rev, "arxiv_digest", "grammar"],
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(["tar", "-x", "-C", str(old)], input=exported.stdout, check=True)
+        archive = scratch / "archive"
+        for copy in range(args.copies):
+            shutil.copytree(args.corpus / "cs.CV", archive / f"copy{copy}" / "cs.CV")
+        files = sorted(archive.rglob("[0-9]*.md"))
+        texts = [path.read_bytes().decode("utf-8") for path in files]
+        megabytes = sum(path.stat().st_size for path in files) / 1e6
+        print(f"data: {megabytes:.1f} MB ({args.copies} copies of {args.corpus})")
+        print(f"{'':<18} {'now (best)':>11} {args.rev + ' (best)':>14}  {'median ratio':>12}")
+
+        then_package = load_as("arxiv_digest_then", old / "arxiv_digest")
+        now_work, then_work = work(arxiv_digest, files, texts), work(then_package, files, texts)
+        for name in now_work:
+            now_work[name]()  # warm: the parsers built, the files cached
+            then_work[name]()
+            compare(name, now_work[name], then_work[name], args.rounds, args.rev)
+
+        here = Path(arxiv_digest.__file__).resolve().parent.parent
+        for root in (here, old):  # as after a pip install: bytecode compiled
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "arxiv_digest")])
+        out = str(scratch / "out.jsonl")
+        one = str(archive / "copy0" / "cs.CV" / "2023" / "03" / "20230311.md")
+        for name, argv in (
+            ("to-json --jobs 2", ["to-json", str(archive), "--jobs", "2", "-o", out]),
+            ("check --jobs 2", ["check", str(archive), "--jobs", "2"]),
+        ):
+            compare(name, command(here, argv), command(old, argv), args.rounds, args.rev)
+
+        def starts(root: Path) -> Callable[[], object]:
+            return lambda: [command(root, ["check", one])() for _ in range(5)]
+
+        compare("check one.md (x5)", starts(here), starts(old), args.rounds, args.rev)
+    print(f"end: {load()}")
+    print(f"ratio: {args.rev}'s time over this checkout's, the median of the rounds")
+
+
+if __name__ == "__main__":
+    main()
