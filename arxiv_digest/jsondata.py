@@ -125,7 +125,21 @@ def _positions(value: Any) -> tuple[int, ...]:
 
 
 def paper_from_dict(data: Any) -> Paper:
-    """Rebuild a paper from :func:`paper_to_dict`'s shape (``arxiv_id``/``version`` ignored)."""
+    """Rebuild a paper from :func:`paper_to_dict`'s shape (``arxiv_id``/``version`` ignored).
+
+    Raises :class:`ValueError` for what no paper holds: a missing field, a wrong type.
+
+    >>> import json
+    >>> from pathlib import Path
+    >>> from arxiv_digest import parse_digest
+    >>> paper = parse_digest(Path("tests/corpus/cs.CV/2023/03/20230311.md")).papers[0]
+    >>> paper_from_dict(json.loads(json.dumps(paper_to_dict(paper), default=str))) == paper
+    True
+    >>> paper_from_dict({"title": "T"})
+    Traceback (most recent call last):
+    ...
+    ValueError: a paper is missing the field 'entry_id'
+    """
     if not isinstance(data, dict):
         raise ValueError(f"a paper must be a JSON object, not {data!r}")
     try:

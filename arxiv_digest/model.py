@@ -405,7 +405,14 @@ def split_entry_id(entry_id: str) -> tuple[str, int]:
 
 
 class BadValue(ValueError):
-    """A value the grammar allows but Python refuses: a block's ``index``-th, at ``offset``."""
+    """A value the grammar allows but Python refuses: a block's ``index``-th, at ``offset``.
+
+    >>> try:
+    ...     paper_of_text(*["None"] * 5, "2023-02-30 00:00:00+00:00", *["None"] * 5)
+    ... except BadValue as error:
+    ...     print(error.index, error)
+    5 invalid date and time '2023-02-30 00:00:00+00:00': day is out of range for month
+    """
 
     def __init__(self, message: str, index: int, offset: int = 0) -> None:
         super().__init__(message)

@@ -403,7 +403,11 @@ class Selected:
 
 @attrs.frozen
 class Picked:
-    """What one batch of files gave: the selected papers, and the files that failed."""
+    """What one batch of files gave: the selected papers, and the files that failed.
+
+    >>> select_batch([("missing.md", "missing.md")], Query()).errors
+    ('missing.md: cannot read: No such file or directory',)
+    """
 
     selected: tuple[Selected, ...]
     files: int
