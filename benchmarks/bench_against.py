@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib.util
-import shutil
 import statistics
 import subprocess
 import sys
@@ -35,7 +34,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from bench_speed import DEFAULT, load
+from bench_speed import DEFAULT, load, make_data
 
 import arxiv_digest
 
@@ -131,13 +130,7 @@ def main() -> None:
             check=True,
         )
         subprocess.run(["tar", "-x", "-C", str(old)], input=exported.stdout, check=True)
-        archive = scratch / "archive"
-        for copy in range(args.copies):
-            shutil.copytree(args.corpus / "cs.CV", archive / f"copy{copy}" / "cs.CV")
-        files = sorted(archive.rglob("[0-9]*.md"))
-        texts = [path.read_bytes().decode("utf-8") for path in files]
-        megabytes = sum(path.stat().st_size for path in files) / 1e6
-        print(f"data: {megabytes:.1f} MB ({args.copies} copies of {args.corpus})")
+        archive, files, texts, _ = make_data(scratch, args.corpus, args.copies)
         print(f"{'':<18} {'now (best)':>11} {args.rev + ' (best)':>14}  {'median ratio':>12}")
 
         then_package = load_as("arxiv_digest_then", old / "arxiv_digest")

@@ -168,6 +168,23 @@ def load() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
 
 
+def make_data(
+    scratch: Path, corpus: Path, copies: int
+) -> tuple[Path, list[Path], list[str], float]:
+    """``copies`` copies of ``corpus``'s cs.CV under ``scratch``: the folder, files, texts, MB.
+
+    Prints what it made.
+    """
+    archive = scratch / "archive"
+    for copy in range(copies):
+        shutil.copytree(corpus / "cs.CV", archive / f"copy{copy}" / "cs.CV")
+    files = sorted(archive.rglob("[0-9]*.md"))
+    texts = [p.read_bytes().decode("utf-8") for p in files]
+    megabytes = sum(p.stat().st_size for p in files) / 1e6
+    print(f"data: {len(files)} files, {megabytes:.1f} MB ({copies} copies of {corpus})")
+    return archive, files, texts, megabytes
+
+
 # --------------------------------------------------------------------------- the run
 
 
@@ -185,14 +202,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-speed-") as scratch_name:
         scratch = Path(scratch_name)
-        archive = scratch / "archive"
-        for copy in range(args.copies):
-            shutil.copytree(args.corpus / "cs.CV", archive / f"copy{copy}" / "cs.CV")
-        files = sorted(archive.rglob("[0-9]*.md"))
-        texts = [p.read_bytes().decode("utf-8") for p in files]
-        megabytes = sum(p.stat().st_size for p in files) / 1e6
-        copies = f"{args.copies} copies of {args.corpus}"
-        print(f"data: {len(files)} files, {megabytes:.1f} MB ({copies})")
+        archive, files, texts, megabytes = make_data(scratch, args.corpus, args.copies)
 
         parse_digest(texts[0])  # build the parser outside the timing
         digests = [parse_digest(t) for t in texts]
