@@ -11,10 +11,16 @@ checkout's: above 1 is faster now); the median of the rounds is printed, with ea
 
 * In one process, REV's package loaded under another name beside this one's: ``parse_digest``
   of every text in memory, ``iter_papers`` of every file, and ``check_files`` (one process,
-  findings read). Timed this way, the figures are steady to a few percent.
+  findings read).
 * As commands (``python -m arxiv_digest``, start-up included, ``PYTHONPATH`` set to the code
   timed): ``to-json --jobs 2``, ``check --jobs 2`` and ``check one.md`` (best of 5 starts).
-  A process pool's figures move more: read them over many rounds.
+* The instructions that ``parse_digest``, ``to-json``'s reading (``convert.read_digest``) and
+  ``check_files`` execute in one pass over the corpus, counted by valgrind's cachegrind when it
+  is installed (a run of two passes less a run of one: start-up and first-call imports taken
+  off). A count does not move with the load: where the timings' spread is wider than the
+  change measured, it is the figure to read.
+
+Even in turn, the timings here moved by up to a tenth between runs: read them over several.
 
 The data is ``bench_speed.py``'s: ``--copies`` copies of the corpus's ``cs.CV``.
 """
@@ -24,6 +30,8 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib.util
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -111,6 +119,66 @@ def compare(
     print(f"{name:<18} {min(times[now]):9.3f} s {min(times[then]):12.3f} s  {ratio:11.2f}x")
 
 
+# One figure's work, for cachegrind: the arxiv_digest of argv[1] over the files of argv[3],
+# argv[4] times.
+_COUNTED = """
+import glob, importlib, sys
+sys.path.insert(0, sys.argv[1])
+package = importlib.import_module("arxiv_digest")
+convert = importlib.import_module("arxiv_digest.convert")
+checks = importlib.import_module("arxiv_digest.checks")
+files = sorted(glob.glob(sys.argv[3] + "/**/[0-9]*.md", recursive=True))
+texts = [open(name, "rb").read().decode() for name in files]
+for _ in range(int(sys.argv[4])):
+    if sys.argv[2] == "parse_digest":
+        for text in texts:
+            package.parse_digest(text)
+    elif sys.argv[2] == "read_digest":
+        for name in files:
+            convert.read_digest(name)
+    else:
+        for result in checks.check_files(files):
+            list(result.findings)
+"""
+
+
+def instructions(root: Path, figure: str, corpus: Path, passes: int) -> int:
+    """The instructions one run of ``_COUNTED`` executes, as cachegrind counts them."""
+    cachegrind = [
+        "valgrind",
+        "--tool=cachegrind",
+        "--cache-sim=no",
+        "--cachegrind-out-file=/dev/null",
+    ]
+    done = subprocess.run(
+        [*cachegrind, sys.executable, "-c", _COUNTED, str(root), figure, str(corpus), str(passes)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    refs = re.search(r"I\s+refs:\s+([0-9,]+)", done.stderr)
+    assert refs is not None, done.stderr
+    return int(refs[1].replace(",", ""))
+
+
+def count(now: Path, then: Path, corpus: Path, rev: str) -> None:
+    """Print the instructions of each counted figure, now and at REV."""
+    if shutil.which("valgrind") is None:
+        print("instructions: valgrind is not installed, not counted")
+        return
+    print(f"instructions, millions, of one pass over {corpus}/cs.CV (two passes less one):")
+    for figure in ("parse_digest", "read_digest", "check_files"):
+        now_count, then_count = (
+            instructions(root, figure, corpus / "cs.CV", 2)
+            - instructions(root, figure, corpus / "cs.CV", 1)
+            for root in (now, then)
+        )
+        print(
+            f"{figure:<18} {now_count / 1e6:9.0f} M {then_count / 1e6:12.0f} M"
+            f"  {then_count / now_count:11.2f}x"
+        )
+
+
 def main() -> None:
     """Export REV, make the data, time both in turn, and print the ratios."""
     options = argparse.ArgumentParser(description=__doc__)
@@ -155,6 +223,7 @@ def main() -> None:
             return lambda: [command(root, ["check", one])() for _ in range(5)]
 
         compare("check one.md (x5)", starts(here), starts(old), args.rounds, args.rev)
+        count(here, old, args.corpus, args.rev)
     print(f"end: {load()}")
     print(f"ratio: {args.rev}'s time over this checkout's, the median of the rounds")
 
