@@ -108,9 +108,7 @@ def command(root: Path, argv: list[str]) -> Callable[[], object]:
     return run
 
 
-def compare(
-    name: str, now: Callable[[], object], then: Callable[[], object], rounds: int, rev: str
-) -> None:
+def compare(name: str, now: Callable[[], object], then: Callable[[], object], rounds: int) -> None:
     """Time ``now`` and ``then`` in turn for ``rounds`` rounds; print the line of ``name``."""
     times: dict[Callable[[], object], list[float]] = {now: [], then: []}
     for round_number in range(rounds):
@@ -208,7 +206,7 @@ def main() -> None:
         for name in now_work:
             now_work[name]()  # warm: the parsers built, the files cached
             then_work[name]()
-            compare(name, now_work[name], then_work[name], args.rounds, args.rev)
+            compare(name, now_work[name], then_work[name], args.rounds)
 
         here = Path(arxiv_digest.__file__).resolve().parent.parent
         for root in (here, old):  # as after a pip install: bytecode compiled
@@ -219,12 +217,12 @@ def main() -> None:
             ("to-json --jobs 2", ["to-json", str(archive), "--jobs", "2", "-o", out]),
             ("check --jobs 2", ["check", str(archive), "--jobs", "2"]),
         ):
-            compare(name, command(here, argv), command(old, argv), args.rounds, args.rev)
+            compare(name, command(here, argv), command(old, argv), args.rounds)
 
         def starts(root: Path) -> Callable[[], object]:
             return lambda: [command(root, ["check", one])() for _ in range(5)]
 
-        compare("check one.md (x5)", starts(here), starts(old), args.rounds, args.rev)
+        compare("check one.md (x5)", starts(here), starts(old), args.rounds)
         count(here, old, args.corpus, args.rev)
     print(f"end: {load()}")
     print(f"ratio: {args.rev}'s time over this checkout's, the median of the rounds")
